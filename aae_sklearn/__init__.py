@@ -1,0 +1,13 @@
+"""Semi-supervised adversarial autoencoders for speech emotion recognition.
+
+scikit-learn estimators that learn valence, activation and dominance from
+utterance-level speech features, using unlabeled speech as well as labeled.
+"""
+
+# License: BSD-3-Clause
+
+from ._estimators import AAEEmotionRegressor, SupervisedEmotionRegressor
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "__version__"]

@@ -1,0 +1,381 @@
+"""Shared estimator plumbing: validation, scaling, seeding, device, training runs."""
+
+# License: BSD-3-Clause
+
+import math
+import warnings
+from contextlib import contextmanager
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import mean_squared_error, r2_score
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from skorch.callbacks import ProgressBar
+from skorch.helper import predefined_split
+
+from ._training import DivergenceError, RestoringEarlyStopping, ValidationScore
+from .metrics import concordance_correlation_coefficient
+
+_METRICS = {
+    "ccc": concordance_correlation_coefficient,
+    "r2": r2_score,
+    "neg_mean_squared_error": lambda y_true, y_pred: -mean_squared_error(
+        y_true, y_pred
+    ),
+}
+_PREDICT_BATCH = 4096
+
+
+def _score_columns(y_true, y_pred, *, metric, y_mean, y_scale):
+    """Mean of ``metric`` over target columns, in original units, ignoring NaN."""
+    y_true = y_true * y_scale + y_mean
+    y_pred = y_pred * y_scale + y_mean
+    scores = []
+    for j in range(y_true.shape[1]):
+        known = ~np.isnan(y_true[:, j])
+        if known.sum() >= 2:
+            scores.append(metric(y_true[known, j], y_pred[known, j]))
+    return float(np.mean(scores)) if scores else np.nan
+
+
+def _standardizer(values):
+    """Column means and scales (1 where a column is constant), ignoring NaN."""
+    mean = np.nanmean(values, axis=0)
+    scale = np.nanstd(values, axis=0)
+    scale[~(scale > 1e-12)] = 1.0
+    return mean, scale
+
+
+def _resolve_device(device):
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but torch finds no CUDA device; "
+            "use device='cpu' or 'auto'."
+        )
+    return device
+
+
+@contextmanager
+def _torch_seed(seed, device):
+    """Seed torch inside a fork of its global generators, restored on exit."""
+    device = torch.device(device)
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+class _BaseEmotionEstimator(BaseEstimator):
+    """Plumbing shared by the emotion regressors; not meant to be used directly.
+
+    Subclasses implement ``_build_net(n_features, n_outputs, y_labeled)``, which
+    returns an uninitialised skorch net for standardised inputs and targets.
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": [tuple, list],
+        "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "scoring": [StrOptions(set(_METRICS)), callable],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    # -- validation ---------------------------------------------------------
+
+    def _check_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers, got {sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _validate_targets(self, X, y):
+        """Validate ``y`` against ``X``: 2-D float targets, NaN marks unlabeled."""
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Mark unlabeled rows with NaN targets."
+            )
+        y = check_array(
+            y,
+            ensure_2d=False,
+            dtype=np.float64,
+            ensure_all_finite="allow-nan",
+            input_name="y",
+        )
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}.")
+        if len(y) != len(X):
+            raise ValueError(
+                f"X has {len(X)} rows but y has {len(y)}; they must match."
+            )
+        Y = y.reshape(len(y), -1)
+        if np.isinf(Y).any():
+            raise ValueError("y contains infinity; use NaN to mark a missing label.")
+        if np.isnan(Y).all():
+            raise ValueError(
+                "y has no labeled rows: every target is NaN. At least one labeled "
+                "row is needed to learn the emotion dimensions."
+            )
+        unlabeled_columns = np.flatnonzero(np.isnan(Y).all(axis=0))
+        if len(unlabeled_columns):
+            raise ValueError(
+                f"target column(s) {unlabeled_columns.tolist()} hold no label at all."
+            )
+        return y.ndim, Y
+
+    def _set_target_names(self, y):
+        names = getattr(y, "columns", None)
+        if names is None and getattr(y, "name", None) is not None:
+            names = [y.name]
+        if names is None:
+            self.__dict__.pop("target_names_", None)
+        else:
+            self.target_names_ = np.asarray([str(c) for c in names], dtype=object)
+
+    def _split_validation(self, Y, rng):
+        """Indices of training and validation rows (validation: labeled rows)."""
+        n = len(Y)
+        if not self.early_stopping:
+            return np.arange(n), None
+        labeled = np.flatnonzero(~np.isnan(Y).all(axis=1))
+        n_valid = max(2, math.ceil(self.validation_fraction * len(labeled)))
+        if len(labeled) - n_valid < 1:
+            raise ValueError(
+                "early_stopping=True sets aside a validation set of at least 2 "
+                f"labeled rows and trains on the rest, but only n_samples={len(labeled)}"
+                " labeled rows were given. Pass more data or early_stopping=False."
+            )
+        valid = np.sort(rng.choice(labeled, size=n_valid, replace=False))
+        return np.setdiff1d(np.arange(n), valid), valid
+
+    # -- training -----------------------------------------------------------
+
+    def _common_net_params(self):
+        """Keyword arguments of the skorch net shared by every estimator."""
+        if self.early_stopping:
+            stopper = RestoringEarlyStopping(
+                monitor="valid_score", lower_is_better=False
+            )
+        else:
+            stopper = RestoringEarlyStopping(monitor="supervised_loss")
+        stopper.set_params(
+            patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs"
+        )
+        callbacks = [
+            ("valid_score", ValidationScore(self._validation_metric())),
+            ("stopper", stopper),
+        ]
+        if self.verbose:
+            keys = [k for k in self._net_class.loss_names]
+            callbacks.append(("progress", ProgressBar(postfix_keys=keys)))
+        return dict(
+            optimizer=torch.optim.Adam,
+            optimizer__weight_decay=self.alpha,
+            optimizer__fused=True,
+            lr=self.learning_rate_init,
+            max_epochs=self.max_iter,
+            batch_size=self.batch_size,
+            train_split=None,
+            callbacks=callbacks,
+            device=self._device,
+            verbose=int(self.verbose),
+            # The nets are pickled with the estimator; loading a pickle already
+            # trusts its author, and torch's weights-only loader refuses modules.
+            torch_load_kwargs={"weights_only": False},
+        )
+
+    def _validation_metric(self):
+        """The validation score on standardised targets, in original units."""
+        metric = _METRICS[self.scoring] if isinstance(self.scoring, str) else self.scoring
+        return partial(
+            _score_columns, metric=metric, y_mean=self._y_mean, y_scale=self._y_scale
+        )
+
+    def _to_tensor(self, values):
+        return torch.as_tensor(values, dtype=torch.float32, device=self._device)
+
+    def _scale_X(self, X):
+        return (X - self._x_mean) / self._x_scale
+
+    def _run(self, X, Y, valid=None, epochs=None):
+        """Train the net on standardised ``X`` and ``Y``; mirrors skorch's
+        ``partial_fit``, but tells early stopping from an interrupt or a
+        divergence, and restores the best weights in each case."""
+        net = self.net_
+        net.train_split = None if valid is None else predefined_split(valid)
+        X, Y = self._to_tensor(X), self._to_tensor(Y)
+        n_before = len(net.history)
+        stopper = dict(net.callbacks_)["stopper"]
+        diverged = interrupted = None
+        net.notify("on_train_begin", X=X, y=Y)
+        try:
+            net.fit_loop(X, Y, epochs=epochs)
+        except KeyboardInterrupt:
+            # skorch's early stopping raises it too; only a real one is reported.
+            interrupted = stopper.misses_ < stopper.patience
+        except DivergenceError as exc:
+            diverged = exc
+        net.notify("on_train_end", X=X, y=Y)
+        self._record_history()
+        restored = stopper.best_model_weights_ is not None
+        epoch = len(net.history)
+        if diverged is not None:
+            if not restored:
+                del self.net_
+                raise FloatingPointError(
+                    f"Training diverged in epoch {epoch}: {diverged}, and no earlier "
+                    "epoch was good enough to restore. Lower learning_rate_init, "
+                    "check the scale of X, or use early_stopping=True."
+                ) from diverged
+            warnings.warn(
+                f"Training diverged in epoch {epoch} ({diverged}); the weights of "
+                f"epoch {stopper.best_epoch_} were restored.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        elif interrupted:
+            warnings.warn(
+                f"Training was interrupted in epoch {epoch}; the estimator keeps the "
+                f"weights of epoch {stopper.best_epoch_ if restored else epoch}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        elif len(net.history) - n_before == net.max_epochs and epochs is None:
+            warnings.warn(
+                f"Training stopped at max_iter={self.max_iter} before the "
+                "monitored score stopped improving.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self.best_score_ = stopper.best_score_ if self.early_stopping else None
+        return self
+
+    def _record_history(self):
+        rows = [
+            {k: v for k, v in epoch.items() if k != "batches"}
+            for epoch in self.net_.history
+        ]
+        history = pd.DataFrame(rows).rename(columns={"dur": "time"})
+        drop = [c for c in history if c.endswith(("_best", "_batch_count"))]
+        self.history_ = history.drop(columns=drop).set_index("epoch")
+        self.n_iter_ = len(history)
+
+    def _fit(self, X, y, X_unlabeled=None, keep_unlabeled=True):
+        """Validate, standardise, split, build or reuse the net, and train."""
+        hidden = self._check_hidden_layer_sizes()
+        self._device = _resolve_device(self.device)
+        warm = self.warm_start and hasattr(self, "net_")
+        X = validate_data(self, X, reset=not warm, dtype=np.float64)
+        y_ndim, Y = self._validate_targets(X, y)
+        if X_unlabeled is not None:
+            X_unlabeled = validate_data(
+                self, X_unlabeled, reset=False, dtype=np.float64
+            )
+            X = np.vstack([X, X_unlabeled])
+            Y = np.vstack([Y, np.full((len(X_unlabeled), Y.shape[1]), np.nan)])
+        if not keep_unlabeled:
+            labeled = ~np.isnan(Y).all(axis=1)
+            X, Y = X[labeled], Y[labeled]
+        if warm and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"warm_start=True continues a model of {self.n_outputs_} target(s), "
+                f"but y has {Y.shape[1]}."
+            )
+        rng = check_random_state(self.random_state)
+        train, valid = self._split_validation(Y, rng)
+        if not warm:
+            self._x_mean, self._x_scale = _standardizer(X[train])
+        if not warm or self._y_mean is None:
+            self._y_mean, self._y_scale = _standardizer(Y[train])
+        self._y_ndim = y_ndim
+        self.n_outputs_ = Y.shape[1]
+        Xs, Ys = self._scale_X(X), (Y - self._y_mean) / self._y_scale
+        valid_set = None
+        if valid is not None:
+            valid_set = torch.utils.data.TensorDataset(
+                self._to_tensor(Xs[valid]), self._to_tensor(Ys[valid])
+            )
+        with _torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
+            if warm:
+                dict(self.net_.callbacks_)["valid_score"].score_func = (
+                    self._validation_metric()
+                )
+                self._update_net(Ys[train])
+            else:
+                self.net_ = self._build_net(X.shape[1], Y.shape[1], Ys[train], hidden)
+                self.net_.initialize()
+            self.net_.max_epochs = self.max_iter
+            self._run(Xs[train], Ys[train], valid_set)
+        return self
+
+    def _update_net(self, y_labeled):
+        """Refresh what depends on the labels before a warm-started fit."""
+
+    # -- prediction ---------------------------------------------------------
+
+    def _encode(self, X):
+        """The encoder's output for raw ``X``, as float64 numpy."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        Xs = self._scale_X(X)
+        module = self.net_.module_
+        module.eval()
+        with torch.no_grad():
+            chunks = [
+                module(self._to_tensor(Xs[i : i + _PREDICT_BATCH])).cpu()
+                for i in range(0, len(Xs), _PREDICT_BATCH)
+            ]
+        code = torch.cat(chunks).numpy().astype(np.float64)
+        if not np.isfinite(code).all():
+            raise FloatingPointError(
+                "The network produced non-finite outputs; X probably holds values "
+                "far outside the range seen in fit."
+            )
+        return code
+
+    def predict(self, X):
+        """Predict the emotion dimensions of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Utterance-level feature vectors.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the shape and units of the ``y`` given to ``fit``.
+        """
+        code = self._encode(X)[:, : self.n_outputs_]
+        y_pred = code * self._y_scale + self._y_mean
+        return y_pred.ravel() if self._y_ndim == 1 else y_pred

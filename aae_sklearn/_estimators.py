@@ -1,0 +1,488 @@
+"""Public estimators: the adversarial autoencoder and its supervised baseline."""
+
+# License: BSD-3-Clause
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import RegressorMixin, TransformerMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import _BaseEmotionEstimator, _resolve_device, _standardizer, _torch_seed
+from ._networks import (
+    Discriminator,
+    EmpiricalPrior,
+    GaussianPrior,
+    MLPDecoder,
+    MLPEncoder,
+    UniformPrior,
+)
+from ._training import AAENet, SupervisedNet
+
+_COMMON_PARAMS_DOC = """
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity of the hidden layers.
+    dropout : float, default=0.1
+        Dropout probability after each hidden layer of the encoder.
+    alpha : float, default=1e-4
+        L2 penalty (Adam's weight decay).
+    batch_size : int, default=64
+        Rows per mini-batch.
+    learning_rate_init : float, default=1e-3
+        Learning rate of every Adam optimizer.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    early_stopping : bool, default=True
+        Set aside ``validation_fraction`` of the labeled rows, score them after
+        every epoch, stop when the score has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the best epoch's weights. When
+        False, the mean supervised training loss is monitored instead.
+    validation_fraction : float, default=0.1
+        Share of the labeled rows set aside for early stopping (at least 2 rows).
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest change of the monitored value that counts as an improvement.
+    scoring : {"ccc", "r2", "neg_mean_squared_error"} or callable, default="ccc"
+        Validation score, averaged over the target columns. A callable is a metric
+        ``metric(y_true, y_pred) -> float`` on one column, greater is better.
+    device : str, default="cpu"
+        torch device to train on: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA
+        where available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout, prior sampling and the
+        validation split. torch's global generators are left as they were.
+    verbose : int, default=0
+        0 is silent; 1 prints a table of the losses after each epoch and shows a
+        progress bar with the live losses of the running epoch.
+    warm_start : bool, default=False
+        Continue from the previous fit (or ``partial_fit_unlabeled``) instead of
+        starting afresh."""
+
+_COMMON_ATTRS_DOC = """
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column names.
+    n_outputs_ : int
+        Number of target columns.
+    target_names_ : ndarray of str
+        Column names of ``y``, when it was a pandas DataFrame or named Series.
+    net_ : skorch.NeuralNet
+        The training engine, holding the torch modules and optimizers.
+    history_ : pandas.DataFrame
+        One row per epoch (index ``epoch``): the mean loss of each phase, the
+        validation loss and score, and the epoch's duration in seconds (``time``).
+    n_iter_ : int
+        Number of epochs run, over all warm-started fits.
+    best_score_ : float or None
+        Best validation score, the one of the restored weights (None without
+        early stopping)."""
+
+
+def _doc(template):
+    """Fill the shared parameter and attribute sections into a docstring."""
+    return template.replace("%(common_params)s", _COMMON_PARAMS_DOC.strip("\n")[4:])
+
+
+class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
+    __doc__ = _doc(
+        """Fully supervised neural regressor of emotion dimensions.
+
+    The baseline of :class:`AAEEmotionRegressor`: the same encoder, without the
+    style part, the decoder and the discriminators, trained by the same engine with
+    the same early stopping on the labeled rows only. Rows whose targets are all
+    NaN are ignored. Inputs and targets are standardised internally with the
+    statistics of the training rows.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(256, 128)
+        Width of each hidden layer of the encoder.
+    %(common_params)s
+
+    Attributes
+    ----------"""
+        + _COMMON_ATTRS_DOC
+        + """
+
+    See Also
+    --------
+    AAEEmotionRegressor : The semi-supervised adversarial autoencoder.
+    sklearn.neural_network.MLPRegressor : A NumPy multi-layer perceptron.
+
+    Examples
+    --------
+    >>> from aae_sklearn import SupervisedEmotionRegressor
+    >>> from aae_sklearn.datasets import make_emotion_regression
+    >>> X, y = make_emotion_regression(n_samples=200, random_state=0)
+    >>> model = SupervisedEmotionRegressor(max_iter=20, random_state=0).fit(X, y)
+    >>> model.predict(X[:2]).shape
+    (2, 3)
+    """
+    )
+
+    _net_class = SupervisedNet
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(256, 128),
+        activation="relu",
+        dropout=0.1,
+        alpha=1e-4,
+        batch_size=64,
+        learning_rate_init=1e-3,
+        max_iter=200,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        scoring="ccc",
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.scoring = scoring
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def _build_net(self, n_features, n_outputs, y_labeled, hidden):
+        encoder = MLPEncoder(
+            n_features, hidden, n_outputs, self.activation, self.dropout
+        )
+        return SupervisedNet(encoder, n_targets=n_outputs, **self._common_net_params())
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train on the labeled rows of ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Utterance-level feature vectors, e.g. eGeMAPS functionals.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, e.g. valence, activation and dominance. NaN marks a missing
+            rating; rows whose targets are all NaN are ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._set_target_names(y)
+        return self._fit(X, y, keep_unlabeled=False)
+
+
+class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimator):
+    __doc__ = _doc(
+        """Semi-supervised adversarial autoencoder for speech emotion recognition.
+
+    The encoder maps a feature vector to a latent code made of an *emotion part*,
+    one node per target (valence, activation, dominance, ...), and a larger *style
+    part* for everything else (speaker, words, channel). A decoder reconstructs the
+    input from the whole code, and one discriminator per part pushes the codes
+    towards a prior. Every mini-batch runs three phases, each with its own Adam
+    optimizer:
+
+    1. reconstruction of every row, labeled or not;
+    2. regularisation: the discriminators learn to tell prior samples from codes,
+       then the encoder learns to fool them (weighted by ``adversarial_weight``);
+    3. supervision: the emotion part regresses the targets of the labeled rows.
+
+    Rows whose targets are all NaN are unlabeled and join phases 1 and 2 only, as
+    do the rows of ``X_unlabeled`` and of :meth:`partial_fit_unlabeled`. The
+    emotion part is the prediction (in the units of ``y``); :meth:`transform`
+    returns the whole code. Inputs and targets are standardised internally with
+    the statistics of the training rows.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(256, 128)
+        Width of each hidden layer of the encoder; the decoder mirrors it.
+    style_dim : int, default=100
+        Number of style nodes; 0 leaves only the emotion part (and no style
+        discriminator).
+    emotion_prior : {"labels", "gaussian", "uniform"}, default="labels"
+        Prior of the emotion part: the training targets resampled with Gaussian
+        jitter (the continuous counterpart of the categorical prior of the
+        semi-supervised AAE), a standard normal, or a uniform over the range of
+        the training targets (all on standardised targets).
+    style_prior : {"gaussian", "uniform"}, default="gaussian"
+        Prior of the style part: standard normal, or uniform with unit variance.
+    adversarial_weight : float, default=0.1
+        Weight of the encoder's generator loss; 0 skips the regularisation phase.
+    discriminator_layer_sizes : tuple of int, default=(64, 64)
+        Width of the hidden layers of both discriminators.
+    %(common_params)s
+
+    Attributes
+    ----------"""
+        + _COMMON_ATTRS_DOC
+        + """
+
+    See Also
+    --------
+    SupervisedEmotionRegressor : The same encoder trained on labels alone.
+
+    Notes
+    -----
+    ``X_unlabeled`` is fit metadata: in a :class:`~sklearn.pipeline.Pipeline` it
+    reaches this estimator untouched by the steps before it. Where earlier steps
+    transform ``X``, append the unlabeled rows to ``X`` with NaN targets instead.
+
+    References
+    ----------
+    .. [1] A. Makhzani, J. Shlens, N. Jaitly, I. Goodfellow and B. Frey,
+       "Adversarial Autoencoders", arXiv:1511.05644, 2015.
+    .. [2] F. Eyben et al., "The Geneva Minimalistic Acoustic Parameter Set
+       (GeMAPS) for Voice Research and Affective Computing", IEEE Transactions on
+       Affective Computing 7(2), 2016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aae_sklearn import AAEEmotionRegressor
+    >>> from aae_sklearn.datasets import make_emotion_regression
+    >>> X, y = make_emotion_regression(n_samples=200, random_state=0)
+    >>> y[100:] = np.nan  # half the rows unlabeled
+    >>> model = AAEEmotionRegressor(style_dim=8, max_iter=20, random_state=0)
+    >>> model.fit(X, y).predict(X[:2]).shape
+    (2, 3)
+    >>> model.transform(X[:2]).shape
+    (2, 11)
+    """
+    )
+
+    _net_class = AAENet
+    _parameter_constraints = {
+        **_BaseEmotionEstimator._parameter_constraints,
+        "style_dim": [Interval(Integral, 0, None, closed="left")],
+        "emotion_prior": [StrOptions({"labels", "gaussian", "uniform"})],
+        "style_prior": [StrOptions({"gaussian", "uniform"})],
+        "adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "discriminator_layer_sizes": [tuple, list],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(256, 128),
+        style_dim=100,
+        emotion_prior="labels",
+        style_prior="gaussian",
+        adversarial_weight=0.1,
+        discriminator_layer_sizes=(64, 64),
+        activation="relu",
+        dropout=0.1,
+        alpha=1e-4,
+        batch_size=64,
+        learning_rate_init=1e-3,
+        max_iter=200,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        scoring="ccc",
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.style_dim = style_dim
+        self.emotion_prior = emotion_prior
+        self.style_prior = style_prior
+        self.adversarial_weight = adversarial_weight
+        self.discriminator_layer_sizes = discriminator_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.scoring = scoring
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    # -- networks -----------------------------------------------------------
+
+    def _make_emotion_prior(self, n_outputs, y_labeled):
+        """The emotion prior on standardised targets (None: no labels seen yet)."""
+        if y_labeled is None or self.emotion_prior == "gaussian":
+            return GaussianPrior(n_outputs)
+        if self.emotion_prior == "uniform":
+            return UniformPrior(np.nanmin(y_labeled, 0), np.nanmax(y_labeled, 0))
+        complete = y_labeled[~np.isnan(y_labeled).any(axis=1)]
+        if len(complete) == 0:
+            raise ValueError(
+                "emotion_prior='labels' resamples fully labeled rows, but every "
+                "labeled row misses a target; use emotion_prior='gaussian'."
+            )
+        return EmpiricalPrior(complete, jitter=0.1)
+
+    def _build_net(self, n_features, n_outputs, y_labeled, hidden):
+        discriminator = self._check_layer_sizes(self.discriminator_layer_sizes)
+        n_latent = n_outputs + self.style_dim
+        if self.style_dim:
+            disc_style = Discriminator(self.style_dim, discriminator)
+            style_prior = (
+                GaussianPrior(self.style_dim)
+                if self.style_prior == "gaussian"
+                else UniformPrior.unit_variance(self.style_dim)
+            )
+        else:
+            disc_style = style_prior = None
+        return AAENet(
+            MLPEncoder(n_features, hidden, n_latent, self.activation, self.dropout),
+            decoder=MLPDecoder(n_latent, hidden[::-1], n_features, self.activation),
+            disc_emotion=Discriminator(n_outputs, discriminator),
+            disc_style=disc_style,
+            emotion_prior=self._make_emotion_prior(n_outputs, y_labeled),
+            style_prior=style_prior,
+            n_targets=n_outputs,
+            adversarial_weight=self.adversarial_weight,
+            **self._common_net_params(),
+        )
+
+    def _check_layer_sizes(self, sizes):
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                f"discriminator_layer_sizes must hold positive integers, got {sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _update_net(self, y_labeled):
+        self.net_.emotion_prior_ = self._make_emotion_prior(
+            self.n_outputs_, y_labeled
+        ).to(self._device)
+        self.net_.adversarial_weight = self.adversarial_weight
+
+    # -- public API ---------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, X_unlabeled=None):
+        """Train on ``(X, y)`` and, without labels, on ``X_unlabeled``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Utterance-level feature vectors, e.g. eGeMAPS functionals.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, e.g. valence, activation and dominance. NaN marks a missing
+            rating; rows whose targets are all NaN are unlabeled.
+        X_unlabeled : array-like of shape (n_unlabeled, n_features), default=None
+            An extra pool of unlabeled rows for the reconstruction and
+            regularisation phases. Routable as metadata
+            (``set_fit_request(X_unlabeled=True)``).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._set_target_names(y)
+        return self._fit(X, y, X_unlabeled)
+
+    def partial_fit_unlabeled(self, X, *, n_outputs=None):
+        """Run the reconstruction and regularisation phases for one pass over ``X``.
+
+        Builds the networks on the first call, so that a large unlabeled pool can
+        be streamed in chunks before (or between) fits with ``warm_start=True``.
+        Inputs are standardised with the statistics of the first chunk.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Unlabeled feature vectors.
+        n_outputs : int, default=None
+            Size of the emotion part, needed on the first call only: the number of
+            targets a later ``fit`` will see (3 when None, for valence,
+            activation and dominance).
+
+        Returns
+        -------
+        self : object
+            The estimator, with updated weights.
+        """
+        self._validate_params()
+        first = not hasattr(self, "net_")
+        X = validate_data(self, X, reset=first, dtype=np.float64)
+        if not first and n_outputs not in (None, self.n_outputs_):
+            raise ValueError(
+                f"The model has {self.n_outputs_} emotion node(s); got "
+                f"n_outputs={n_outputs}."
+            )
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if first:
+            hidden = self._check_hidden_layer_sizes()
+            self._device = _resolve_device(self.device)
+            self.n_outputs_ = 3 if n_outputs is None else int(n_outputs)
+            if self.n_outputs_ < 1:
+                raise ValueError(f"n_outputs must be positive, got {n_outputs}.")
+            self._x_mean, self._x_scale = _standardizer(X)
+            self._y_mean, self._y_scale = None, None
+            self._y_ndim = 2
+        Y = np.full((len(X), self.n_outputs_), np.nan)
+        with _torch_seed(seed, self._device):
+            if first:
+                self.net_ = self._build_net(X.shape[1], self.n_outputs_, None, hidden)
+                self.net_.initialize()
+            self._run(self._scale_X(X), Y, epochs=1)
+        return self
+
+    def transform(self, X):
+        """Encode ``X`` into the latent code.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Utterance-level feature vectors.
+
+        Returns
+        -------
+        code : ndarray of shape (n_samples, n_outputs_ + style_dim)
+            The emotion part (standardised targets) followed by the style part.
+        """
+        return self._encode(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the latent code's columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``emotion_<target>`` for the emotion part, then ``style<i>``.
+        """
+        check_is_fitted(self)
+        targets = getattr(self, "target_names_", range(self.n_outputs_))
+        names = [f"emotion_{t}" for t in targets]
+        names += [f"style{i}" for i in range(self.style_dim)]
+        return np.asarray(names, dtype=object)

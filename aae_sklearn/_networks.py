@@ -1,0 +1,165 @@
+"""torch modules of the adversarial autoencoder: encoder, decoder, discriminator, priors.
+
+Nothing here knows about scikit-learn; constructor arguments are plain numbers and
+tuples, ``forward`` returns tensors and the losses live in the training engine.
+"""
+
+# License: BSD-3-Clause
+
+import math
+
+import torch
+from torch import nn
+
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "leaky_relu": nn.LeakyReLU}
+
+
+def _mlp(sizes, activation="relu", dropout=0.0):
+    """Stack of linear layers with an activation (and dropout) between them."""
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+class MLPEncoder(nn.Module):
+    """Map feature vectors to a latent code ``[emotion part | style part]``.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the input vectors.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden layer.
+    n_outputs : int
+        Size of the code: number of emotion targets plus style nodes.
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity between layers.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer.
+    """
+
+    def __init__(
+        self, n_features, hidden_layer_sizes, n_outputs, activation="relu", dropout=0.0
+    ):
+        super().__init__()
+        sizes = (n_features, *hidden_layer_sizes, n_outputs)
+        self.layers = _mlp(sizes, activation, dropout)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+class MLPDecoder(nn.Module):
+    """Reconstruct feature vectors from the whole latent code.
+
+    Parameters
+    ----------
+    n_latent : int
+        Size of the latent code.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden layer (usually the encoder's, reversed).
+    n_features : int
+        Size of the reconstructed vectors.
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity between layers.
+    """
+
+    def __init__(self, n_latent, hidden_layer_sizes, n_features, activation="relu"):
+        super().__init__()
+        self.layers = _mlp((n_latent, *hidden_layer_sizes, n_features), activation)
+
+    def forward(self, z):
+        return self.layers(z)
+
+
+class Discriminator(nn.Module):
+    """Tell samples of a prior (logit > 0) from encoder codes (logit < 0).
+
+    Parameters
+    ----------
+    n_inputs : int
+        Size of the latent part it judges.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden layer.
+    """
+
+    def __init__(self, n_inputs, hidden_layer_sizes):
+        super().__init__()
+        self.layers = _mlp((n_inputs, *hidden_layer_sizes, 1), "leaky_relu")
+
+    def forward(self, z):
+        return self.layers(z)
+
+
+class GaussianPrior(nn.Module):
+    """Standard normal prior; ``forward(n)`` draws ``n`` samples.
+
+    Parameters
+    ----------
+    n_dims : int
+        Dimension of the samples.
+    """
+
+    def __init__(self, n_dims):
+        super().__init__()
+        # A buffer only to know the device the samples belong on.
+        self.register_buffer("_anchor", torch.zeros(n_dims))
+
+    def forward(self, n):
+        return torch.randn(n, self._anchor.numel(), device=self._anchor.device)
+
+
+class UniformPrior(nn.Module):
+    """Uniform prior on a box; ``forward(n)`` draws ``n`` samples.
+
+    Parameters
+    ----------
+    low, high : sequence of float
+        Lower and upper corner of the box, one value per dimension.
+    """
+
+    def __init__(self, low, high):
+        super().__init__()
+        self.register_buffer("low", torch.as_tensor(low, dtype=torch.float32))
+        self.register_buffer("high", torch.as_tensor(high, dtype=torch.float32))
+
+    @classmethod
+    def unit_variance(cls, n_dims):
+        """Zero-mean uniform prior with unit variance per dimension."""
+        half_width = math.sqrt(3.0)
+        return cls([-half_width] * n_dims, [half_width] * n_dims)
+
+    def forward(self, n):
+        u = torch.rand(n, self.low.numel(), device=self.low.device)
+        return self.low + u * (self.high - self.low)
+
+
+class EmpiricalPrior(nn.Module):
+    """Resample stored points and add Gaussian jitter.
+
+    The continuous counterpart of the categorical prior of the semi-supervised
+    adversarial autoencoder: the emotion codes are pushed towards the distribution
+    of the training labels.
+
+    Parameters
+    ----------
+    points : array-like of shape (n_points, n_dims)
+        The points to resample, e.g. the (standardised) training targets.
+    jitter : float, default=0.1
+        Standard deviation of the Gaussian noise added to each draw.
+    """
+
+    def __init__(self, points, jitter=0.1):
+        super().__init__()
+        self.register_buffer("points", torch.as_tensor(points, dtype=torch.float32))
+        self.jitter = jitter
+
+    def forward(self, n):
+        idx = torch.randint(len(self.points), (n,), device=self.points.device)
+        draws = self.points[idx]
+        return draws + self.jitter * torch.randn_like(draws)

@@ -1,0 +1,346 @@
+"""The training engine: skorch nets that own the modules, optimizers and phases.
+
+:class:`SupervisedNet` trains an encoder to regress the targets. :class:`AAENet`
+adds the decoder, the two discriminators and the priors, and runs the three
+phases of the semi-supervised adversarial autoencoder on every mini-batch.
+The public estimators compose these nets; users do not meet them directly.
+"""
+
+# License: BSD-3-Clause
+
+from copy import deepcopy
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping
+
+PHASE_LOSSES = (
+    "reconstruction_loss",
+    "discriminator_loss",
+    "generator_loss",
+    "supervised_loss",
+)
+
+
+class DivergenceError(FloatingPointError):
+    """Raised inside the training loop when a loss stops being finite."""
+
+
+class Batches:
+    """Mini-batches of in-memory tensors, reshuffled on every pass.
+
+    Indexing whole tensors avoids the per-sample collation of a ``DataLoader``,
+    which costs more than the forward pass of a small network.
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.TensorDataset
+        The tensors to slice, all with the same first dimension.
+    batch_size : int
+        Rows per batch (the last one may be smaller).
+    shuffle : bool, default=False
+        Draw a new order (from torch's global generator) on every pass.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.tensors = dataset.tensors
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return -(-len(self.tensors[0]) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.tensors[0])
+        device = self.tensors[0].device
+        if self.shuffle:
+            order = torch.randperm(n, device=device)
+            for idx in order.split(self.batch_size):
+                yield tuple(t[idx] for t in self.tensors)
+        else:
+            for start in range(0, n, self.batch_size):
+                yield tuple(t[start : start + self.batch_size] for t in self.tensors)
+
+
+def masked_mse(pred, target):
+    """Mean squared error over the entries where ``target`` is not NaN."""
+    known = ~torch.isnan(target)
+    diff = torch.where(known, pred - torch.nan_to_num(target), 0.0)
+    return diff.pow(2).sum() / known.sum().clamp(min=1)
+
+
+class PhaseLosses(Callback):
+    """Average each phase's batch losses into one value per epoch."""
+
+    def on_epoch_end(self, net, **kwargs):
+        batches = net.history[-1, "batches"]
+        for name in net.loss_names:
+            values = [b[name] for b in batches if name in b]
+            net.history.record(name, float(np.mean(values)) if values else np.nan)
+
+
+class ValidationScore(Callback):
+    """Score the predictions made on the validation set at the end of each epoch.
+
+    Parameters
+    ----------
+    score_func : callable
+        ``score_func(y_true, y_pred)`` on numpy arrays, greater is better.
+    """
+
+    def __init__(self, score_func):
+        self.score_func = score_func
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._true, self._pred = [], []
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if not training:
+            self._true.append(batch[1])
+            self._pred.append(y_pred)
+
+    def on_epoch_end(self, net, **kwargs):
+        if self._pred:
+            y_true = torch.cat(self._true).cpu().numpy()
+            y_pred = torch.cat(self._pred).cpu().numpy()
+            net.history.record("valid_score", float(self.score_func(y_true, y_pred)))
+
+
+class RestoringEarlyStopping(EarlyStopping):
+    """skorch's early stopping, restoring every module of the best epoch.
+
+    skorch's own ``load_best`` restores ``module_`` only; the adversarial
+    autoencoder also needs its decoder and discriminators to stay consistent with
+    the encoder (for ``warm_start``). Epochs that did not record the monitored
+    value (unlabeled passes) are not judged.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_score_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.monitor not in net.history[-1]:
+            return
+        try:
+            super().on_epoch_end(net, **kwargs)
+        finally:
+            if self.best_epoch_ == net.history[-1, "epoch"]:
+                self.best_score_ = net.history[-1, self.monitor]
+                self.best_model_weights_ = {
+                    name: deepcopy(getattr(net, name + "_").state_dict())
+                    for name in net._modules
+                }
+
+    def on_train_end(self, net, **kwargs):
+        weights = getattr(self, "best_model_weights_", None)
+        if weights is None or self.best_epoch_ == net.history[-1, "epoch"]:
+            return
+        for name, state in weights.items():
+            getattr(net, name + "_").load_state_dict(state)
+        self._sink(f"Restoring best model from epoch {self.best_epoch_}.", net.verbose)
+
+
+class SupervisedNet(NeuralNet):
+    """Encoder trained on labeled rows only: the fully supervised baseline.
+
+    The encoder (``module``) is passed initialised; its first ``n_targets``
+    outputs are the predictions. Targets may hold NaN where a rating is missing;
+    those entries do not enter the loss.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The encoder.
+    n_targets : int
+        Number of target columns.
+    **kwargs
+        Passed on to :class:`skorch.NeuralNet`.
+    """
+
+    loss_names = ("supervised_loss",)
+
+    def __init__(self, module, *, n_targets, **kwargs):
+        super().__init__(module, criterion=torch.nn.MSELoss, **kwargs)
+        self.n_targets = n_targets
+
+    def get_default_callbacks(self):
+        callbacks = dict(super().get_default_callbacks())
+        callbacks.pop("train_loss")
+        callbacks["phase_losses"] = PhaseLosses()
+        return list(callbacks.items())
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, torch.utils.data.Dataset):
+            return X
+        return torch.utils.data.TensorDataset(X, y)
+
+    def get_iterator(self, dataset, training=False):
+        return Batches(dataset, self.batch_size, shuffle=training)
+
+    def initialize_optimizer(self, *args, **kwargs):
+        # One optimizer for the supervised phase; AAENet adds one per other phase.
+        self.optimizer_ = self._make_optimizer(self.module_.named_parameters())
+        return self
+
+    def _make_optimizer(self, named_parameters):
+        args, kwargs = self.get_params_for_optimizer("optimizer", named_parameters)
+        return self.optimizer(*args, **kwargs)
+
+    def _step(self, optimizer, loss, name, weight=1.0):
+        """Back-propagate ``weight * loss`` into ``optimizer``'s parameters, step,
+        and record ``loss`` in the batch history under ``name``."""
+        value = loss.item()
+        if not np.isfinite(value):
+            raise DivergenceError(f"the {name.replace('_', ' ')} became {value}")
+        optimizer.zero_grad(set_to_none=True)
+        (weight * loss if weight != 1.0 else loss).backward()
+        optimizer.step()
+        self.history.record_batch(name, value)
+
+    def _supervised_phase(self, Xi, yi):
+        labeled = ~torch.isnan(yi).all(dim=1)
+        if not labeled.any():
+            return 0.0
+        if not labeled.all():
+            Xi, yi = Xi[labeled], yi[labeled]
+        loss = masked_mse(self.module_(Xi)[:, : self.n_targets], yi)
+        self._step(self.optimizer_, loss, "supervised_loss")
+        return loss.detach()
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = batch
+        return {"loss": torch.as_tensor(self._supervised_phase(Xi, yi))}
+
+    def validation_step(self, batch, **fit_params):
+        self._set_training(False)
+        Xi, yi = batch
+        with torch.no_grad():
+            y_pred = self.module_(Xi)[:, : self.n_targets]
+        return {"loss": masked_mse(y_pred, yi), "y_pred": y_pred}
+
+
+class AAENet(SupervisedNet):
+    """Semi-supervised adversarial autoencoder with an emotion and a style part.
+
+    Each mini-batch runs three phases, each with its own optimizer:
+
+    1. reconstruction: encoder and decoder minimise the reconstruction error on
+       every row, labeled or not;
+    2. regularisation: the two discriminators learn to tell prior samples from the
+       codes of phase 1, then the encoder, as generator, learns to fool them;
+    3. supervision: the emotion part of the code regresses the targets on the
+       labeled rows.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The encoder; its output is ``[emotion part | style part]``.
+    decoder : torch.nn.Module
+        Maps the whole code back to the input.
+    disc_emotion, disc_style : torch.nn.Module or None
+        Discriminators of the two latent parts (None for an empty style part).
+    emotion_prior, style_prior : torch.nn.Module or None
+        ``forward(n)`` draws ``n`` prior samples for each part.
+    n_targets : int
+        Size of the emotion part.
+    adversarial_weight : float
+        Weight of the generator loss; 0 skips the regularisation phase.
+    **kwargs
+        Passed on to :class:`skorch.NeuralNet`.
+    """
+
+    loss_names = PHASE_LOSSES
+
+    def __init__(
+        self,
+        module,
+        *,
+        decoder,
+        disc_emotion,
+        disc_style,
+        emotion_prior,
+        style_prior,
+        n_targets,
+        adversarial_weight,
+        **kwargs,
+    ):
+        # Set before skorch's __init__, which only then starts guarding modules.
+        self.decoder = decoder
+        self.disc_emotion = disc_emotion
+        self.disc_style = disc_style
+        self.emotion_prior = emotion_prior
+        self.style_prior = style_prior
+        self.adversarial_weight = adversarial_weight
+        super().__init__(module, n_targets=n_targets, **kwargs)
+
+    def initialize_module(self):
+        super().initialize_module()
+        self.decoder_ = self.decoder
+        self.disc_emotion_ = self.disc_emotion
+        self.emotion_prior_ = self.emotion_prior
+        if self.disc_style is not None:
+            self.disc_style_ = self.disc_style
+            self.style_prior_ = self.style_prior
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        super().initialize_optimizer()
+        encoder = list(self.module_.named_parameters())
+        discriminators = list(self.disc_emotion_.named_parameters())
+        if self.disc_style is not None:
+            discriminators += list(self.disc_style_.named_parameters())
+        self.optimizer_reconstruction_ = self._make_optimizer(
+            encoder + list(self.decoder_.named_parameters())
+        )
+        self.optimizer_discriminator_ = self._make_optimizer(discriminators)
+        self.optimizer_generator_ = self._make_optimizer(encoder)
+        return self
+
+    def _parts(self):
+        """(discriminator, prior, slice of the code) for each latent part."""
+        k = self.n_targets
+        parts = [(self.disc_emotion_, self.emotion_prior_, slice(0, k))]
+        if self.disc_style is not None:
+            parts.append((self.disc_style_, self.style_prior_, slice(k, None)))
+        return parts
+
+    def _discriminator_phase(self, code):
+        n = len(code)
+        labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
+        loss = 0.0
+        for disc, prior, part in self._parts():
+            logits = disc(torch.cat([prior(n), code[:, part]]))
+            loss = loss + F.binary_cross_entropy_with_logits(logits, labels)
+        self._step(self.optimizer_discriminator_, loss, "discriminator_loss")
+
+    def _generator_phase(self, Xi):
+        code = self.module_(Xi)
+        loss = 0.0
+        for disc, _, part in self._parts():
+            logits = disc(code[:, part])
+            loss = loss + F.binary_cross_entropy_with_logits(
+                logits, torch.ones_like(logits)
+            )
+        self._step(
+            self.optimizer_generator_, loss, "generator_loss", self.adversarial_weight
+        )
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = batch
+        code = self.module_(Xi)
+        reconstruction = F.mse_loss(self.decoder_(code), Xi)
+        self._step(
+            self.optimizer_reconstruction_, reconstruction, "reconstruction_loss"
+        )
+        if self.adversarial_weight > 0:
+            # The discriminators judge the codes of phase 1, as a GAN reuses its
+            # fake batch; the generator step needs fresh codes for its gradient.
+            self._discriminator_phase(code.detach())
+            self._generator_phase(Xi)
+        supervised = self._supervised_phase(Xi, yi)
+        return {"loss": reconstruction.detach() + supervised}
