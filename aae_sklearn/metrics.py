@@ -166,7 +166,7 @@ def concordance_correlation_coefficient(
     # away from overflow and underflow.
     scale = np.maximum(np.max(np.abs(y_true), axis=0), np.max(np.abs(y_pred), axis=0))
     scale[scale == 0] = 1.0
-    t, p = y_true, y_pred
+    t, p = y_true / scale, y_pred / scale
 
     mean_t, mean_p = t.mean(axis=0), p.mean(axis=0)
     t_c, p_c = t - mean_t, p - mean_p

@@ -78,6 +78,11 @@ def test_ccc_constant_inputs(y_true, y_pred, expected):
     assert_allclose(ccc(y_true, y_pred), expected, atol=1e-12)
 
 
+def test_ccc_rounding_never_exceeds_one():
+    # Unclipped, rounding puts this nearly identical pair at 1 + 2.2e-16.
+    assert ccc([0.13, -0.13, 0.64], [0.13, -0.13, 0.6400000000000001]) <= 1.0
+
+
 def test_ccc_shift_lowers_score_below_pearson():
     y = np.array([1.0, 2.0, 3.0, 4.0])
     assert_allclose(ccc(y, y + 1), 2 * 1.25 / (2 * 1.25 + 1))
