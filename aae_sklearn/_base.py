@@ -26,8 +26,8 @@ from .metrics import concordance_correlation_coefficient
 _METRICS = {
     "ccc": concordance_correlation_coefficient,
     "r2": r2_score,
-    "neg_mean_squared_error": lambda y_true, y_pred: -mean_squared_error(
-        y_true, y_pred
+    "neg_mean_squared_error": lambda y_true, y_pred: (
+        -mean_squared_error(y_true, y_pred)
     ),
 }
 _PREDICT_BATCH = 4096
@@ -172,8 +172,9 @@ class _BaseEmotionEstimator(BaseEstimator):
         if len(labeled) - n_valid < 1:
             raise ValueError(
                 "early_stopping=True sets aside a validation set of at least 2 "
-                f"labeled rows and trains on the rest, but only n_samples={len(labeled)}"
-                " labeled rows were given. Pass more data or early_stopping=False."
+                "labeled rows and trains on the rest, but only "
+                f"n_samples={len(labeled)} labeled rows were given. Pass more data "
+                "or early_stopping=False."
             )
         valid = np.sort(rng.choice(labeled, size=n_valid, replace=False))
         return np.setdiff1d(np.arange(n), valid), valid
@@ -182,15 +183,7 @@ class _BaseEmotionEstimator(BaseEstimator):
 
     def _common_net_params(self):
         """Keyword arguments of the skorch net shared by every estimator."""
-        if self.early_stopping:
-            stopper = RestoringEarlyStopping(
-                monitor="valid_score", lower_is_better=False
-            )
-        else:
-            stopper = RestoringEarlyStopping(monitor="supervised_loss")
-        stopper.set_params(
-            patience=self.n_iter_no_change, threshold=self.tol, threshold_mode="abs"
-        )
+        stopper = RestoringEarlyStopping(**self._stopper_params())
         callbacks = [
             ("valid_score", ValidationScore(self._validation_metric())),
             ("stopper", stopper),
@@ -214,9 +207,21 @@ class _BaseEmotionEstimator(BaseEstimator):
             torch_load_kwargs={"weights_only": False},
         )
 
+    def _stopper_params(self):
+        """What early stopping monitors, and how patiently."""
+        return dict(
+            monitor="valid_score" if self.early_stopping else "supervised_loss",
+            lower_is_better=not self.early_stopping,
+            patience=self.n_iter_no_change,
+            threshold=self.tol,
+            threshold_mode="abs",
+        )
+
     def _validation_metric(self):
         """The validation score on standardised targets, in original units."""
-        metric = _METRICS[self.scoring] if isinstance(self.scoring, str) else self.scoring
+        metric = (
+            _METRICS[self.scoring] if isinstance(self.scoring, str) else self.scoring
+        )
         return partial(
             _score_columns, metric=metric, y_mean=self._y_mean, y_scale=self._y_scale
         )
@@ -327,9 +332,6 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         with _torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
             if warm:
-                dict(self.net_.callbacks_)["valid_score"].score_func = (
-                    self._validation_metric()
-                )
                 self._update_net(Ys[train])
             else:
                 self.net_ = self._build_net(X.shape[1], Y.shape[1], Ys[train], hidden)
@@ -339,7 +341,18 @@ class _BaseEmotionEstimator(BaseEstimator):
         return self
 
     def _update_net(self, y_labeled):
-        """Refresh what depends on the labels before a warm-started fit."""
+        """Apply the current training settings before a warm-started fit.
+
+        Learning rate, L2 penalty, validation metric and early stopping take
+        their current values; the optimizers keep their moment estimates."""
+        callbacks = dict(self.net_.callbacks_)
+        callbacks["valid_score"].score_func = self._validation_metric()
+        stopper = callbacks["stopper"]
+        for key, value in self._stopper_params().items():
+            setattr(stopper, key, value)
+        for name in self.net_._optimizers:
+            for group in getattr(self.net_, name + "_").param_groups:
+                group.update(lr=self.learning_rate_init, weight_decay=self.alpha)
 
     # -- prediction ---------------------------------------------------------
 

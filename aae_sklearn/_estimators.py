@@ -59,7 +59,10 @@ _COMMON_PARAMS_DOC = """
         progress bar with the live losses of the running epoch.
     warm_start : bool, default=False
         Continue from the previous fit (or ``partial_fit_unlabeled``) instead of
-        starting afresh."""
+        starting afresh: the networks, optimizers and input scaling are kept,
+        while ``learning_rate_init``, ``alpha``, ``max_iter``, the early stopping
+        settings (and for the autoencoder ``adversarial_weight`` and the emotion
+        prior) take their current values."""
 
 _COMMON_ATTRS_DOC = """
     n_features_in_ : int
@@ -375,6 +378,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         return tuple(int(s) for s in sizes)
 
     def _update_net(self, y_labeled):
+        super()._update_net(y_labeled)
         self.net_.emotion_prior_ = self._make_emotion_prior(
             self.n_outputs_, y_labeled
         ).to(self._device)

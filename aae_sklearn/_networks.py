@@ -1,4 +1,4 @@
-"""torch modules of the adversarial autoencoder: encoder, decoder, discriminator, priors.
+"""torch modules of the adversarial autoencoder: encoders, discriminators, priors.
 
 Nothing here knows about scikit-learn; constructor arguments are plain numbers and
 tuples, ``forward`` returns tensors and the losses live in the training engine.
@@ -17,7 +17,7 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "leaky_relu": nn.LeakyReLU}
 def _mlp(sizes, activation="relu", dropout=0.0):
     """Stack of linear layers with an activation (and dropout) between them."""
     layers = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(nn.Linear(n_in, n_out))
         if i < len(sizes) - 2:
             layers.append(ACTIVATIONS[activation]())

@@ -1,6 +1,5 @@
 """scikit-learn's estimator contract, checked on every public estimator."""
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
@@ -20,8 +19,6 @@ ESTIMATORS = [
 EXPECTED_FAILED = {}
 
 
-@parametrize_with_checks(
-    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED
-)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED)
 def test_sklearn_contract(estimator, check):
     check(estimator)

@@ -1,0 +1,425 @@
+"""Training speed of the emotion regressors against bare loops and baselines.
+
+Fits, on the same data and for the same number of epochs, seven contenders:
+
+* ``SupervisedEmotionRegressor`` and ``AAEEmotionRegressor`` (every row labeled),
+  with early stopping off so that both run exactly ``--epochs`` epochs;
+* two bare torch loops, written by hand from the same modules of
+  :mod:`aae_sklearn._networks`, that do exactly the passes of one epoch of each
+  estimator (see :func:`bare_aae_fit` and :func:`bare_supervised_fit`);
+* skorch's ``NeuralNetRegressor`` with the supervised estimator's encoder;
+* scikit-learn's ``MLPRegressor`` with the same hidden layers, batch size and
+  number of epochs.
+
+Every repeat runs every contender once, in an order rotated from one repeat to
+the next, so that load from other processes hits them alike. Each timing covers
+what ``fit`` covers, from numpy arrays to trained networks (validation,
+standardisation, building the networks and the epochs). The per-epoch time is the
+fit time divided by the number of epochs.
+
+The ratios compare contenders of the same repeat and report the median over
+repeats:
+
+* AAE epoch / supervised epoch: what the three phases cost over plain
+  regression (target <= 3);
+* estimator / bare loop, for each estimator: the overhead of the estimator and
+  its skorch engine over the torch work they must do (target <= 1.3);
+* supervised estimator / ``MLPRegressor``: whether the torch baseline trains at
+  least as fast as scikit-learn's own network (target <= 1.0).
+
+Two more ratios carry no target: bare AAE / bare supervised, the cost of the
+three phases without any engine (a floor for the first ratio), and skorch
+``NeuralNetRegressor`` / bare supervised loop.
+
+Examples
+--------
+::
+
+    python benchmarks/bench_training.py --repeats 5 --out bench.json
+"""
+
+# License: BSD-3-Clause
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+import warnings
+
+import numpy as np
+import sklearn
+import skorch
+import torch
+import torch.nn.functional as F
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPRegressor
+from skorch import NeuralNetRegressor
+
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
+from aae_sklearn._networks import Discriminator, GaussianPrior, MLPDecoder, MLPEncoder
+from aae_sklearn.datasets import make_emotion_regression
+
+# The estimators' defaults, shared by every contender.
+HIDDEN = (256, 128)
+STYLE_DIM = 100
+DISCRIMINATOR = (64, 64)
+DROPOUT = 0.1
+ALPHA = 1e-4
+LR = 1e-3
+BATCH_SIZE = 64
+ADVERSARIAL_WEIGHT = 0.1
+
+RATIOS = {
+    # name: (numerator, denominator, target or None)
+    "AAE epoch / supervised epoch": ("aae", "supervised", 3.0),
+    "AAE estimator / bare AAE loop": ("aae", "bare_aae", 1.3),
+    "supervised estimator / bare supervised loop": (
+        "supervised",
+        "bare_supervised",
+        1.3,
+    ),
+    "supervised estimator / MLPRegressor": ("supervised", "mlp", 1.0),
+    "bare AAE loop / bare supervised loop": ("bare_aae", "bare_supervised", None),
+    "skorch NeuralNetRegressor / bare supervised loop": (
+        "skorch",
+        "bare_supervised",
+        None,
+    ),
+}
+
+
+def _standardize(values):
+    """float32 tensor of ``values`` with zero-mean, unit-variance columns."""
+    t = torch.as_tensor(values, dtype=torch.float32)
+    return (t - t.mean(0)) / t.std(0).clamp(min=1e-12)
+
+
+def _adam(parameters):
+    """The optimizer every phase of the estimators uses."""
+    return torch.optim.Adam(parameters, lr=LR, weight_decay=ALPHA, fused=True)
+
+
+def _step(optimizer, loss):
+    """One gradient step on ``loss``; returns its value, as a training loop logs."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def bare_supervised_fit(X, y, *, epochs, seed):
+    """Train the supervised estimator's encoder with a hand-written loop.
+
+    Per mini-batch of a fresh ``torch.randperm`` order: one forward pass of the
+    encoder and one Adam step on the mean squared error of its outputs.
+
+    Returns
+    -------
+    encoder : MLPEncoder
+        The trained encoder.
+    """
+    torch.manual_seed(seed)
+    X, Y = _standardize(X), _standardize(y)
+    encoder = MLPEncoder(X.shape[1], HIDDEN, Y.shape[1], dropout=DROPOUT)
+    optimizer = _adam(encoder.parameters())
+    encoder.train()
+    for _ in range(epochs):
+        for idx in torch.randperm(len(X)).split(BATCH_SIZE):
+            xb, yb = X[idx], Y[idx]
+            _step(optimizer, F.mse_loss(encoder(xb), yb))
+    return encoder
+
+
+def bare_aae_fit(X, y, *, epochs, seed):
+    """Train the adversarial autoencoder with a hand-written loop.
+
+    Per mini-batch of a fresh ``torch.randperm`` order, as ``AAENet.train_step``:
+
+    1. reconstruction: encoder and decoder forward, Adam step on both;
+    2. discriminators: prior samples against the detached codes of step 1, one
+       Adam step on both discriminators;
+    3. generator: a fresh encoder forward through both discriminators, Adam step
+       on the encoder, weighted by ``ADVERSARIAL_WEIGHT``;
+    4. supervision: a fresh encoder forward, Adam step on the mean squared error
+       of the emotion part.
+
+    Returns
+    -------
+    encoder : MLPEncoder
+        The trained encoder.
+    """
+    torch.manual_seed(seed)
+    X, Y = _standardize(X), _standardize(y)
+    k = Y.shape[1]
+    encoder = MLPEncoder(X.shape[1], HIDDEN, k + STYLE_DIM, dropout=DROPOUT)
+    decoder = MLPDecoder(k + STYLE_DIM, HIDDEN[::-1], X.shape[1])
+    parts = [
+        (Discriminator(k, DISCRIMINATOR), GaussianPrior(k), slice(0, k)),
+        (
+            Discriminator(STYLE_DIM, DISCRIMINATOR),
+            GaussianPrior(STYLE_DIM),
+            slice(k, None),
+        ),
+    ]
+    discriminators = [p for disc, _, _ in parts for p in disc.parameters()]
+    opt_reconstruction = _adam([*encoder.parameters(), *decoder.parameters()])
+    opt_discriminator = _adam(discriminators)
+    opt_generator = _adam(encoder.parameters())
+    opt_supervised = _adam(encoder.parameters())
+    for module in [encoder, decoder] + [disc for disc, _, _ in parts]:
+        module.train()
+    for _ in range(epochs):
+        for idx in torch.randperm(len(X)).split(BATCH_SIZE):
+            xb, yb = X[idx], Y[idx]
+            n = len(xb)
+            code = encoder(xb)
+            _step(opt_reconstruction, F.mse_loss(decoder(code), xb))
+
+            code = code.detach()
+            labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
+            loss = sum(
+                F.binary_cross_entropy_with_logits(
+                    disc(torch.cat([prior(n), code[:, part]])), labels
+                )
+                for disc, prior, part in parts
+            )
+            _step(opt_discriminator, loss)
+
+            code = encoder(xb)
+            loss = 0.0
+            for disc, _, part in parts:
+                logits = disc(code[:, part])
+                loss = loss + F.binary_cross_entropy_with_logits(
+                    logits, torch.ones_like(logits)
+                )
+            _step(opt_generator, ADVERSARIAL_WEIGHT * loss)
+
+            _step(opt_supervised, F.mse_loss(encoder(xb)[:, :k], yb))
+    return encoder
+
+
+def _estimator_params(epochs, seed):
+    """Run exactly ``epochs`` epochs: no early stopping, no stopping on a plateau."""
+    return dict(
+        max_iter=epochs,
+        early_stopping=False,
+        n_iter_no_change=epochs + 1,
+        random_state=seed,
+    )
+
+
+def supervised_fit(X, y, *, epochs, seed):
+    """``SupervisedEmotionRegressor`` with its defaults."""
+    return SupervisedEmotionRegressor(**_estimator_params(epochs, seed)).fit(X, y)
+
+
+def aae_fit(X, y, *, epochs, seed):
+    """``AAEEmotionRegressor`` with Gaussian priors, as the bare loop."""
+    model = AAEEmotionRegressor(
+        emotion_prior="gaussian", **_estimator_params(epochs, seed)
+    )
+    return model.fit(X, y)
+
+
+def skorch_fit(X, y, *, epochs, seed):
+    """skorch's ``NeuralNetRegressor`` on the supervised estimator's encoder."""
+    torch.manual_seed(seed)
+    net = NeuralNetRegressor(
+        MLPEncoder,
+        module__n_features=X.shape[1],
+        module__hidden_layer_sizes=HIDDEN,
+        module__n_outputs=y.shape[1],
+        module__dropout=DROPOUT,
+        # The estimators' optimizer settings, so that only the engines differ.
+        optimizer=torch.optim.Adam,
+        optimizer__weight_decay=ALPHA,
+        optimizer__fused=True,
+        lr=LR,
+        batch_size=BATCH_SIZE,
+        max_epochs=epochs,
+        train_split=None,
+        verbose=0,
+    )
+    return net.fit(X, y)
+
+
+def mlp_fit(X, y, *, epochs, seed):
+    """scikit-learn's ``MLPRegressor``, made to run exactly ``epochs`` epochs."""
+    model = MLPRegressor(
+        hidden_layer_sizes=HIDDEN,
+        batch_size=BATCH_SIZE,
+        max_iter=epochs,
+        solver="adam",
+        learning_rate_init=LR,
+        alpha=ALPHA,
+        early_stopping=False,
+        tol=0,
+        n_iter_no_change=epochs + 1,
+        random_state=seed,
+    )
+    return model.fit(X, y)
+
+
+CONTENDERS = {
+    "supervised": ("SupervisedEmotionRegressor", supervised_fit),
+    "aae": ("AAEEmotionRegressor", aae_fit),
+    "bare_supervised": ("bare supervised loop", bare_supervised_fit),
+    "bare_aae": ("bare AAE loop", bare_aae_fit),
+    "skorch": ("skorch NeuralNetRegressor", skorch_fit),
+    "mlp": ("sklearn MLPRegressor", mlp_fit),
+}
+
+
+def _time_fit(fit, X, y, epochs, seed):
+    with warnings.catch_warnings():
+        # Every contender is meant to run all its epochs.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        fit(X, y, epochs=epochs, seed=seed)
+        return time.perf_counter() - start
+
+
+def run(X, y, *, epochs, repeats):
+    """Fit time in seconds of each contender, one list entry per repeat."""
+    names = list(CONTENDERS)
+    for _, fit in CONTENDERS.values():  # warm-up: imports, allocator, kernels
+        _time_fit(fit, X, y, 1, 0)
+    times = {name: [] for name in names}
+    for r in range(repeats):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            times[name].append(_time_fit(CONTENDERS[name][1], X, y, epochs, r))
+    return times
+
+
+def _spread(values, scale=1.0):
+    values = [v * scale for v in values]
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def summarize(times, epochs):
+    """Median and range of fit and epoch times, and the ratios against targets."""
+    contenders = {
+        name: {
+            "label": CONTENDERS[name][0],
+            "fit_s": _spread(values),
+            "epoch_ms": _spread(values, 1000 / epochs),
+            "fit_s_per_repeat": values,
+        }
+        for name, values in times.items()
+    }
+    ratios = {}
+    for label, (num, den, target) in RATIOS.items():
+        per_repeat = [a / b for a, b in zip(times[num], times[den], strict=True)]
+        median = statistics.median(per_repeat)
+        ratios[label] = {
+            "per_repeat": per_repeat,
+            "median": median,
+            "target": target,
+            "passed": None if target is None else median <= target,
+        }
+    return contenders, ratios
+
+
+def report(contenders, ratios):
+    """Print the table of times and the ratios with PASS/FAIL."""
+    print(f"\n{'contender':<28}{'fit s: median [min, max]':>30}", end="")
+    print(f"{'epoch ms: median [min, max]':>34}")
+    for row in contenders.values():
+        fit, epoch = row["fit_s"], row["epoch_ms"]
+        print(
+            f"{row['label']:<28}"
+            f"{fit['median']:>12.3f} [{fit['min']:7.3f}, {fit['max']:7.3f}]"
+            f"{epoch['median']:>14.1f} [{epoch['min']:7.1f}, {epoch['max']:7.1f}]"
+        )
+    print(f"\n{'ratio (median of per-repeat ratios)':<50}{'median':>8}  target")
+    for label, ratio in ratios.items():
+        target = ratio["target"]
+        verdict = "" if target is None else f"<= {target:<4} "
+        verdict += {True: "PASS", False: "FAIL", None: "(info)"}[ratio["passed"]]
+        per_repeat = ", ".join(f"{v:.2f}" for v in ratio["per_repeat"])
+        print(f"{label:<50}{ratio['median']:>8.2f}  {verdict}   [{per_repeat}]")
+
+
+def load_data(args):
+    """``(X, y)`` as float32: a cached feature file, or synthetic data."""
+    if args.features is None:
+        X, y = make_emotion_regression(
+            args.n_samples, n_features=args.n_features, random_state=0
+        )
+        source = f"make_emotion_regression(n_samples={args.n_samples}, "
+        source += f"n_features={args.n_features}, random_state=0)"
+    else:
+        with np.load(args.features) as data:
+            X, y = data["X"], data["y"]
+        source = os.path.abspath(args.features)
+    # opensmile's features are float32; all contenders get the same dtype.
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32).reshape(len(X), -1)
+    return X, y, source
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n-samples", type=int, default=1440)
+    parser.add_argument("--n-features", type=int, default=88)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--features",
+        metavar="PATH",
+        help=".npz with arrays X and y (e.g. cached eGeMAPS features of RAVDESS) "
+        "instead of synthetic data",
+    )
+    parser.add_argument("--out", metavar="FILE.json", help="write the results here")
+    args = parser.parse_args(argv)
+
+    X, y, source = load_data(args)
+    environment = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "torch": torch.__version__,
+        "sklearn": sklearn.__version__,
+        "skorch": skorch.__version__,
+        "numpy": np.__version__,
+        "torch_num_threads": torch.get_num_threads(),
+        "cpu_count": os.cpu_count(),
+        "load_average_before": os.getloadavg(),
+    }
+    print(f"data: {source}, X {X.shape}, y {y.shape}")
+    print(f"epochs: {args.epochs}, repeats: {args.repeats}, batch size: {BATCH_SIZE}")
+    print(
+        f"torch {torch.__version__} ({torch.get_num_threads()} threads), "
+        f"sklearn {sklearn.__version__}, skorch {skorch.__version__}, "
+        f"{os.cpu_count()} CPUs, load average {environment['load_average_before']}"
+    )
+
+    times = run(X, y, epochs=args.epochs, repeats=args.repeats)
+    environment["load_average_after"] = os.getloadavg()
+    contenders, ratios = summarize(times, args.epochs)
+    report(contenders, ratios)
+    print(f"\nload average after: {environment['load_average_after']}")
+
+    if args.out:
+        results = {
+            "data": {"source": source, "shape_X": X.shape, "shape_y": y.shape},
+            "epochs": args.epochs,
+            "repeats": args.repeats,
+            "batch_size": BATCH_SIZE,
+            "environment": environment,
+            "contenders": contenders,
+            "ratios": ratios,
+        }
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=2)
+        print(f"results written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

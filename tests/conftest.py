@@ -1,0 +1,31 @@
+"""Shared, seeded fixtures."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aae_sklearn.datasets import make_emotion_regression
+
+RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
+
+# Small networks that train in well under a second on CPU.
+FAST = dict(hidden_layer_sizes=(32,), batch_size=32, max_iter=15, random_state=0)
+
+
+@pytest.fixture
+def emotion_data():
+    """Synthetic (X, y, groups): 240 rows, 12 features, 3 targets, 8 speakers."""
+    X, y = make_emotion_regression(
+        n_samples=240, n_features=12, n_style=4, random_state=0
+    )
+    groups = np.repeat(np.arange(8), 30)
+    return X, y, groups
+
+
+@pytest.fixture(scope="session")
+def ravdess_root():
+    """The shared RAVDESS folder; tests that need it skip where it is absent."""
+    if not (RAVDESS / "labels.csv").is_file():
+        pytest.skip(f"RAVDESS speech not found at {RAVDESS}")
+    return RAVDESS

@@ -1,0 +1,492 @@
+"""Behaviour of AAEEmotionRegressor and SupervisedEmotionRegressor."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import (
+    GridSearchCV,
+    GroupKFold,
+    cross_val_score,
+    cross_validate,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
+from aae_sklearn.metrics import ccc_scorer
+
+from .conftest import FAST
+
+ESTIMATORS = [SupervisedEmotionRegressor, AAEEmotionRegressor]
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def make(Estimator, **params):
+    extra = {"style_dim": 8} if Estimator is AAEEmotionRegressor else {}
+    return Estimator(**{**FAST, **extra, **params})
+
+
+def encoder_weights(model):
+    return torch.cat([p.detach().ravel() for p in model.net_.module_.parameters()])
+
+
+# -- fitting and prediction ---------------------------------------------------
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_learns_the_emotion_dimensions(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=60).fit(X[:200], y[:200])
+    assert ccc_scorer(model, X[200:], y[200:]) > 0.4
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_predictions_follow_the_shape_of_y(Estimator, n_targets, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=2)
+    assert model.fit(X, y[:, 0]).predict(X).shape == (len(X),)
+    assert model.fit(X, y[:, :n_targets]).predict(X).shape == (len(X), n_targets)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_history_records_every_phase(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=4, n_iter_no_change=50).fit(X, y)
+    history = model.history_
+    assert isinstance(history, pd.DataFrame)
+    assert len(history) == model.n_iter_ == 4
+    expected = ["supervised_loss", "valid_loss", "valid_score", "time"]
+    if Estimator is AAEEmotionRegressor:
+        expected += ["reconstruction_loss", "discriminator_loss", "generator_loss"]
+    assert set(expected) <= set(history.columns)
+    assert np.isfinite(history[expected].to_numpy()).all()
+    assert model.best_score_ == history["valid_score"].max()
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_early_stopping_restores_the_best_epoch(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=200, n_iter_no_change=3, learning_rate_init=0.05)
+    model.fit(X, y)
+    assert model.n_iter_ < 200
+    best_epoch = model.history_["valid_score"].idxmax()
+    assert best_epoch == model.n_iter_ - 3
+    # The restored weights reproduce the best epoch's validation score.
+    stopper = dict(model.net_.callbacks_)["stopper"]
+    assert stopper.best_epoch_ == best_epoch
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_without_early_stopping_runs_max_iter(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, early_stopping=False, max_iter=5, n_iter_no_change=10)
+    with pytest.warns(ConvergenceWarning, match="max_iter=5"):
+        model.fit(X, y)
+    assert model.n_iter_ == 5
+    assert model.best_score_ is None
+    assert "valid_score" not in model.history_
+
+
+def test_verbose_prints_the_losses(emotion_data, capsys):
+    X, y, _ = emotion_data
+    make(AAEEmotionRegressor, max_iter=2, verbose=1).fit(X, y)
+    out = capsys.readouterr()
+    assert "reconstruction_loss" in out.out
+    assert "valid_score" in out.out
+
+
+def test_transform_returns_the_latent_code(emotion_data):
+    X, y, _ = emotion_data
+    frame = pd.DataFrame(y, columns=["valence", "activation", "dominance"])
+    model = make(AAEEmotionRegressor, max_iter=2).fit(X, frame)
+    code = model.transform(X)
+    assert code.shape == (len(X), 3 + 8)
+    assert_allclose(code[:, :3] * model._y_scale + model._y_mean, model.predict(X))
+    names = model.get_feature_names_out()
+    assert list(names[:4]) == [
+        "emotion_valence",
+        "emotion_activation",
+        "emotion_dominance",
+        "style0",
+    ]
+    as_frame = model.set_output(transform="pandas").transform(X)
+    assert list(as_frame.columns) == list(names)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(emotion_prior="gaussian", style_prior="uniform"),
+        dict(emotion_prior="uniform"),
+        dict(style_dim=0),
+        dict(adversarial_weight=0.0),
+        dict(activation="tanh", dropout=0.0),
+        dict(scoring="r2"),
+        dict(scoring="neg_mean_squared_error"),
+    ],
+)
+def test_variants_train(params, emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=3, **params).fit(X, y)
+    assert np.isfinite(model.predict(X)).all()
+    assert model.transform(X).shape[1] == 3 + model.style_dim
+
+
+def test_adversarial_weight_zero_skips_the_regularisation(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=2, adversarial_weight=0.0).fit(X, y)
+    assert model.history_["discriminator_loss"].isna().all()
+
+
+def test_callable_scoring(emotion_data):
+    X, y, _ = emotion_data
+    seen = []
+
+    def neg_mae(y_true, y_pred):
+        seen.append(y_true.shape)
+        return -np.abs(y_true - y_pred).mean()
+
+    model = make(SupervisedEmotionRegressor, max_iter=2, scoring=neg_mae).fit(X, y)
+    assert seen and all(s == seen[0] and len(s) == 1 for s in seen)
+    assert model.history_["valid_score"].max() < 0
+
+
+# -- scikit-learn integration -------------------------------------------------
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_pipeline_with_grouped_cross_validation(Estimator, emotion_data):
+    X, y, groups = emotion_data
+    pipe = Pipeline([("scale", StandardScaler()), ("model", make(Estimator))])
+    scores = cross_val_score(
+        pipe, X, y, groups=groups, cv=GroupKFold(n_splits=4), scoring=ccc_scorer
+    )
+    assert scores.shape == (4,)
+    assert np.isfinite(scores).all() and scores.mean() > 0.3
+
+
+def test_grid_search_over_style_and_adversarial_weight(emotion_data):
+    X, y, groups = emotion_data
+    pipe = Pipeline([("scale", StandardScaler()), ("aae", make(AAEEmotionRegressor))])
+    grid = {"aae__style_dim": [2, 8], "aae__adversarial_weight": [0.0, 0.5]}
+    search = GridSearchCV(pipe, grid, cv=GroupKFold(n_splits=3), scoring=ccc_scorer)
+    search.fit(X, y, groups=groups)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    best = search.best_estimator_.named_steps["aae"]
+    assert best.style_dim == search.best_params_["aae__style_dim"]
+    assert best.transform(X).shape[1] == 3 + best.style_dim
+
+
+def test_x_unlabeled_is_routed_through_a_pipeline(emotion_data):
+    X, y, groups = emotion_data
+    pool = np.random.default_rng(1).normal(size=(100, X.shape[1]))
+    received = []
+
+    class Spy(AAEEmotionRegressor):
+        def fit(self, X, y, X_unlabeled=None):
+            received.append(None if X_unlabeled is None else X_unlabeled.shape)
+            return super().fit(X, y, X_unlabeled=X_unlabeled)
+
+    with config_context(enable_metadata_routing=True):
+        spy = Spy(**FAST, style_dim=4).set_fit_request(X_unlabeled=True)
+        pipe = Pipeline([("scale", StandardScaler()), ("aae", spy)])
+        cross_validate(
+            pipe,
+            X,
+            y,
+            cv=GroupKFold(n_splits=2),
+            params={"X_unlabeled": pool, "groups": groups},
+        )
+    assert received == [(100, X.shape[1])] * 2
+
+
+def test_pickle_and_clone_round_trip(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=3).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    assert_array_equal(restored.predict(X), model.predict(X))
+    assert_array_equal(restored.transform(X), model.transform(X))
+    assert_array_equal(restored.history_, model.history_)
+    fresh = clone(model)
+    assert fresh.get_params() == model.get_params()
+    assert not hasattr(fresh, "net_")
+
+
+# -- semi-supervision -----------------------------------------------------------
+
+
+def test_unlabeled_rows_change_the_encoder(emotion_data):
+    X, y, _ = emotion_data
+    y_half = y.copy()
+    y_half[120:] = np.nan
+    params = dict(early_stopping=False, max_iter=5, n_iter_no_change=10)
+
+    aae = make(AAEEmotionRegressor, **params)
+    with_pool = encoder_weights(aae.fit(X, y_half))
+    other = X.copy()
+    other[120:] = np.random.default_rng(5).normal(size=other[120:].shape)
+    with_other_pool = encoder_weights(aae.fit(other, y_half))
+    assert not torch.allclose(with_pool, with_other_pool)
+
+    # The supervised baseline ignores the same rows altogether.
+    baseline = make(SupervisedEmotionRegressor, **params)
+    assert_array_equal(
+        baseline.fit(X, y_half).predict(X[:120]),
+        baseline.fit(other, y_half).predict(X[:120]),
+    )
+
+
+def test_unlabeled_rows_stay_out_of_the_supervised_loss(emotion_data, monkeypatch):
+    X, y, _ = emotion_data
+    y_half = y.copy()
+    y_half[::2] = np.nan
+    targets_seen = []
+    original = _training.masked_mse
+
+    def spy(pred, target):
+        targets_seen.append(target.detach().clone())
+        return original(pred, target)
+
+    monkeypatch.setattr(_training, "masked_mse", spy)
+    model = make(AAEEmotionRegressor, early_stopping=False, max_iter=1)
+    model.fit(X, y_half)
+    seen = torch.cat(targets_seen)
+    assert not torch.isnan(seen).any()
+    assert len(seen) == (~np.isnan(y_half).all(axis=1)).sum()
+
+
+def test_partially_missing_targets_are_masked(emotion_data):
+    X, y, _ = emotion_data
+    y_gaps = y.copy()
+    y_gaps[::3, 1] = np.nan
+    model = make(SupervisedEmotionRegressor, max_iter=3).fit(X, y_gaps)
+    assert np.isfinite(model.predict(X)).all()
+    assert np.isfinite(model.history_["supervised_loss"]).all()
+
+
+def test_x_unlabeled_joins_phases_one_and_two(emotion_data):
+    X, y, _ = emotion_data
+    params = dict(early_stopping=False, max_iter=2, n_iter_no_change=10)
+    alone = make(AAEEmotionRegressor, **params).fit(X[:120], y[:120])
+    pooled = make(AAEEmotionRegressor, **params).fit(
+        X[:120], y[:120], X_unlabeled=X[120:]
+    )
+    assert not torch.allclose(encoder_weights(alone), encoder_weights(pooled))
+    with pytest.raises(ValueError, match="features"):
+        make(AAEEmotionRegressor).fit(X, y, X_unlabeled=X[:, :3])
+
+
+def test_partial_fit_unlabeled_then_warm_start(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, learning_rate_init=0.01)
+    for chunk in np.array_split(X, 4):
+        model.partial_fit_unlabeled(chunk)
+    assert model.n_iter_ == 4
+    assert model.history_["supervised_loss"].isna().all()
+    rec = model.history_["reconstruction_loss"].to_numpy()
+    assert rec[-1] < rec[0]
+
+    pretrained = encoder_weights(model).clone()
+    model.set_params(warm_start=True, max_iter=1, learning_rate_init=1e-6)
+    model.fit(X, y)
+    assert model.n_iter_ == 5
+    assert_allclose(encoder_weights(model), pretrained, atol=1e-3)
+
+    model.set_params(warm_start=False)
+    model.fit(X, y)
+    assert not torch.allclose(encoder_weights(model), pretrained, atol=1e-3)
+
+
+def test_partial_fit_unlabeled_checks_the_emotion_part(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor).partial_fit_unlabeled(X, n_outputs=2)
+    assert model.n_outputs_ == 2
+    with pytest.raises(ValueError, match="2 emotion node"):
+        model.partial_fit_unlabeled(X, n_outputs=3)
+    with pytest.raises(ValueError, match="2 target"):
+        model.set_params(warm_start=True).fit(X, y)
+
+
+# -- reproducibility -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_same_random_state_same_predictions(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    y[::4] = np.nan
+    first = make(Estimator, random_state=3).fit(X, y).predict(X)
+    second = make(Estimator, random_state=3).fit(X, y).predict(X)
+    other = make(Estimator, random_state=4).fit(X, y).predict(X)
+    assert_array_equal(first, second)
+    assert not np.allclose(first, other)
+
+
+def test_global_torch_generator_is_left_alone(emotion_data):
+    X, y, _ = emotion_data
+    state = torch.get_rng_state()
+    make(AAEEmotionRegressor, max_iter=2).fit(X, y)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+# -- bad input -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_x_is_rejected(Estimator, bad, emotion_data):
+    X, y, _ = emotion_data
+    X = X.copy()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        make(Estimator).fit(X, y)
+    model = make(Estimator, max_iter=1).fit(emotion_data[0], y)
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        model.predict(X)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_bad_targets_are_rejected(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    with pytest.raises(ValueError, match="no labeled rows"):
+        make(Estimator).fit(X, np.full_like(y, np.nan))
+    y_inf = y.copy()
+    y_inf[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        make(Estimator).fit(X, y_inf)
+    y_column = y.copy()
+    y_column[:, 1] = np.nan
+    with pytest.raises(ValueError, match=r"column\(s\) \[1\]"):
+        make(Estimator).fit(X, y_column)
+    with pytest.raises(ValueError, match="240 rows but y has 239"):
+        make(Estimator).fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_wrong_feature_count_and_empty_input(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=1).fit(X, y)
+    with pytest.raises(ValueError, match="has 5 features"):
+        model.predict(X[:, :5])
+    with pytest.raises(ValueError, match="0 sample"):
+        model.predict(X[:0])
+    with pytest.raises(ValueError, match="0 sample"):
+        make(Estimator).fit(X[:0], y[:0])
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_too_few_labels_for_early_stopping(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    y = np.full_like(y, np.nan)
+    y[:2] = 0.5
+    with pytest.raises(ValueError, match="early_stopping=False"):
+        make(Estimator).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(hidden_layer_sizes=(0,)), "hidden_layer_sizes"),
+        (dict(discriminator_layer_sizes=(8, -1)), "discriminator_layer_sizes"),
+        (dict(style_dim=-1), "style_dim"),
+        (dict(emotion_prior="laplace"), "emotion_prior"),
+        (dict(device="cuda:7"), "cuda|CUDA"),
+    ],
+)
+def test_bad_parameters_are_named(params, match, emotion_data):
+    X, y, _ = emotion_data
+    if "cuda" in str(params.get("device")) and torch.cuda.device_count() > 7:
+        pytest.skip("this machine has that many GPUs")
+    with pytest.raises(ValueError, match=match):
+        make(AAEEmotionRegressor, **params).fit(X, y)
+
+
+# -- divergence -----------------------------------------------------------------
+
+
+def _nan_after(monkeypatch, n_calls):
+    """Make the supervised loss NaN from its ``n_calls``-th evaluation on."""
+    calls = []
+    original = _training.masked_mse
+
+    def diverging(pred, target):
+        calls.append(1)
+        loss = original(pred, target)
+        return loss * np.nan if len(calls) > n_calls else loss
+
+    monkeypatch.setattr(_training, "masked_mse", diverging)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_divergence_restores_the_best_weights(Estimator, emotion_data, monkeypatch):
+    X, y, _ = emotion_data
+    _nan_after(monkeypatch, n_calls=60)
+    model = make(Estimator, n_iter_no_change=50, max_iter=50)
+    with pytest.warns(ConvergenceWarning, match="diverged .* restored"):
+        model.fit(X, y)
+    assert np.isfinite(model.predict(X)).all()
+    assert model.n_iter_ < 50
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_divergence_in_the_first_epoch_is_an_error(
+    Estimator, emotion_data, monkeypatch
+):
+    X, y, _ = emotion_data
+    _nan_after(monkeypatch, n_calls=0)
+    model = make(Estimator)
+    with pytest.raises(FloatingPointError, match="diverged in epoch 1"):
+        model.fit(X, y)
+    assert not hasattr(model, "net_")
+
+
+def test_exploding_inputs_at_predict_are_an_error(emotion_data):
+    X, y, _ = emotion_data
+    model = make(SupervisedEmotionRegressor, max_iter=1).fit(X, y)
+    with pytest.raises(FloatingPointError, match="non-finite"):
+        model.predict(np.full((2, X.shape[1]), 1e300))
+
+
+# -- properties -------------------------------------------------------------------
+
+
+@st.composite
+def datasets(draw):
+    n_samples = draw(st.integers(8, 40))
+    n_features = draw(st.integers(1, 6))
+    n_targets = draw(st.integers(1, 3))
+    values = st.floats(-1e3, 1e3, allow_nan=False)
+    X = draw(arrays(np.float64, (n_samples, n_features), elements=values))
+    y = draw(arrays(np.float64, (n_samples, n_targets), elements=values))
+    return X, y
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=datasets(), aae=st.booleans())
+def test_outputs_are_finite_and_row_order_free(data, aae):
+    X, y = data
+    Estimator = AAEEmotionRegressor if aae else SupervisedEmotionRegressor
+    model = make(Estimator, max_iter=2, early_stopping=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == y.shape and np.isfinite(pred).all()
+    order = np.random.default_rng(0).permutation(len(X))
+    assert_allclose(model.predict(X[order]), pred[order], rtol=1e-6, atol=1e-9)
+    if aae:
+        code = model.transform(X)
+        assert code.shape == (len(X), y.shape[1] + model.style_dim)
+        assert np.isfinite(code).all()
