@@ -1,0 +1,151 @@
+"""The bundled RAVDESS eGeMAPS table and the category -> VAD mapping."""
+
+# License: BSD-3-Clause
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+TARGET_NAMES = ["valence", "activation", "dominance"]
+
+# Each category sits at the centre (+-0.5) of the octant of Mehrabian's (1996)
+# pleasure-arousal-dominance space that names it; neutral sits at the origin.
+EMOTION_VAD = {
+    "neutral": (0.0, 0.0, 0.0),
+    "calm": (0.5, -0.5, 0.5),  # relaxed
+    "happy": (0.5, 0.5, 0.5),  # exuberant
+    "sad": (-0.5, -0.5, -0.5),  # bored
+    "angry": (-0.5, 0.5, 0.5),  # hostile
+    "fearful": (-0.5, 0.5, -0.5),  # anxious
+    "disgust": (-0.5, -0.5, 0.5),  # disdainful
+    "surprised": (0.5, 0.5, -0.5),  # dependent
+}
+
+DESCR = """\
+RAVDESS speech, eGeMAPS functionals
+-----------------------------------
+
+The 88 eGeMAPSv02 functionals (Eyben et al., 2016; openSMILE) of the 1440 speech
+utterances of the Ryerson Audio-Visual Database of Emotional Speech and Song:
+24 professional actors (odd = male, even = female) saying two neutral sentences
+in 8 emotions (neutral, calm, happy, sad, angry, fearful, disgust, surprised),
+at normal and strong intensity (neutral: normal only), twice each.
+
+:Number of instances: 1440
+:Number of features: 88
+:Targets: valence, activation, dominance in [-1, 1], from the emotion category
+:Groups: actor (1-24); evaluate speaker-independently, e.g. GroupKFold on actors
+
+Targets. RAVDESS is categorical. Each category is placed at the centre (+-0.5) of
+the octant of Mehrabian's pleasure-arousal-dominance space that names it:
+calm = relaxed (+, -, +), happy = exuberant (+, +, +), sad = bored (-, -, -),
+angry = hostile (-, +, +), fearful = anxious (-, +, -), disgust = disdainful
+(-, -, +), surprised = dependent (+, +, -); neutral = (0, 0, 0). Cutting valence
+at +-1/3 gives the negative / neutral / positive classes of the valence accuracy.
+
+Licence and attribution. The table derives from RAVDESS and is distributed, like
+the recordings, under the Creative Commons Attribution-NonCommercial-ShareAlike
+4.0 International licence (CC BY-NC-SA 4.0):
+Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional
+Speech and Song (RAVDESS): A dynamic, multimodal set of facial and vocal
+expressions in North American English. PLoS ONE 13(5): e0196391.
+https://doi.org/10.1371/journal.pone.0196391 (Zenodo record 1188976).
+The features were extracted from 16 kHz mono FLAC conversions of the original
+48 kHz recordings by ``scripts/build_ravdess_features.py``.
+
+References
+- Eyben F. et al. (2016) The Geneva Minimalistic Acoustic Parameter Set (GeMAPS)
+  for Voice Research and Affective Computing. IEEE Trans. Affective Computing
+  7(2): 190-202.
+- Mehrabian A. (1996) Pleasure-arousal-dominance: A general framework for
+  describing and measuring individual differences in temperament. Current
+  Psychology 14: 261-292.
+"""
+
+
+def emotion_to_vad(emotions):
+    """Map emotion category names to (valence, activation, dominance).
+
+    Parameters
+    ----------
+    emotions : sequence of str
+        Category names among the keys of ``EMOTION_VAD``.
+
+    Returns
+    -------
+    vad : ndarray of shape (n_samples, 3)
+        Valence, activation and dominance in [-1, 1].
+    """
+    unknown = sorted(set(emotions) - set(EMOTION_VAD))
+    if unknown:
+        raise ValueError(
+            f"no valence/activation/dominance known for {unknown}; "
+            f"known categories: {sorted(EMOTION_VAD)}."
+        )
+    return np.array([EMOTION_VAD[e] for e in emotions], dtype=np.float64)
+
+
+def load_ravdess_features(*, return_X_y=False):
+    """Load the bundled eGeMAPS functionals of RAVDESS speech (no download).
+
+    Read more in the dataset description, ``load_ravdess_features().DESCR``.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with attributes:
+
+        data : ndarray of shape (1440, 88)
+            eGeMAPSv02 functionals.
+        target : ndarray of shape (1440, 3)
+            Valence, activation and dominance in [-1, 1].
+        groups : ndarray of shape (1440,)
+            Actor (speaker) of each utterance, 1-24.
+        frame : pandas.DataFrame
+            Every column: file, actor, sex, emotion, intensity, statement,
+            repetition, the targets and the features.
+        feature_names : list of str
+            openSMILE's names of the 88 features.
+        target_names : list of str
+            ``["valence", "activation", "dominance"]``.
+        DESCR : str
+            Description, target mapping, licence (CC BY-NC-SA 4.0) and
+            attribution.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Examples
+    --------
+    >>> from aae_sklearn.datasets import load_ravdess_features
+    >>> ravdess = load_ravdess_features()
+    >>> ravdess.data.shape, ravdess.target.shape
+    ((1440, 88), (1440, 3))
+    """
+    source = resources.files("aae_sklearn.datasets") / "data/ravdess_egemaps.csv.gz"
+    with resources.as_file(source) as path:
+        table = pd.read_csv(path, compression="gzip")
+    metadata = ["file", "actor", "sex", "emotion", "intensity", "statement"]
+    metadata.append("repetition")
+    feature_names = [c for c in table.columns if c not in metadata]
+    targets = pd.DataFrame(emotion_to_vad(table["emotion"]), columns=TARGET_NAMES)
+    frame = pd.concat([table[metadata], targets, table[feature_names]], axis=1)
+    X = table[feature_names].to_numpy(dtype=np.float64)
+    y = targets.to_numpy()
+    if return_X_y:
+        return X, y
+    return Bunch(
+        data=X,
+        target=y,
+        groups=table["actor"].to_numpy(),
+        frame=frame,
+        feature_names=feature_names,
+        target_names=list(TARGET_NAMES),
+        DESCR=DESCR,
+    )
