@@ -352,7 +352,8 @@ class _BaseEmotionEstimator(BaseEstimator):
             setattr(stopper, key, value)
         for name in self.net_._optimizers:
             for group in getattr(self.net_, name + "_").param_groups:
-                group.update(lr=self.learning_rate_init, weight_decay=self.alpha)
+                group["weight_decay"] = self.alpha
+        self.net_.set_learning_rate(self.learning_rate_init)
 
     # -- prediction ---------------------------------------------------------
 

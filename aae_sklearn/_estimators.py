@@ -24,7 +24,7 @@ from ._training import AAENet, SupervisedNet
 _COMMON_PARAMS_DOC = """
     activation : {"relu", "tanh", "leaky_relu"}, default="relu"
         Non-linearity of the hidden layers.
-    dropout : float, default=0.1
+    dropout : float, default=0.0
         Dropout probability after each hidden layer of the encoder.
     alpha : float, default=1e-4
         L2 penalty (Adam's weight decay).
@@ -134,7 +134,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         *,
         hidden_layer_sizes=(256, 128),
         activation="relu",
-        dropout=0.1,
+        dropout=0.0,
         alpha=1e-4,
         batch_size=64,
         learning_rate_init=1e-3,
@@ -230,7 +230,10 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     style_prior : {"gaussian", "uniform"}, default="gaussian"
         Prior of the style part: standard normal, or uniform with unit variance.
     adversarial_weight : float, default=0.1
-        Weight of the encoder's generator loss; 0 skips the regularisation phase.
+        Strength of the regularisation phase: the encoder's generator step uses
+        ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
+        blind to a constant factor on a loss, so the weight acts on the step
+        size). 0 skips the regularisation phase.
     discriminator_layer_sizes : tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
     %(common_params)s
@@ -293,7 +296,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         adversarial_weight=0.1,
         discriminator_layer_sizes=(64, 64),
         activation="relu",
-        dropout=0.1,
+        dropout=0.0,
         alpha=1e-4,
         batch_size=64,
         learning_rate_init=1e-3,
@@ -378,11 +381,11 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         return tuple(int(s) for s in sizes)
 
     def _update_net(self, y_labeled):
+        self.net_.adversarial_weight = self.adversarial_weight
         super()._update_net(y_labeled)
         self.net_.emotion_prior_ = self._make_emotion_prior(
             self.n_outputs_, y_labeled
         ).to(self._device)
-        self.net_.adversarial_weight = self.adversarial_weight
 
     # -- public API ---------------------------------------------------------
 

@@ -169,6 +169,9 @@ class SupervisedNet(NeuralNet):
     def get_default_callbacks(self):
         callbacks = dict(super().get_default_callbacks())
         callbacks.pop("train_loss")
+        if not self.verbose:
+            # PrintLog formats its table even when it prints nothing.
+            callbacks.pop("print_log")
         callbacks["phase_losses"] = PhaseLosses()
         return list(callbacks.items())
 
@@ -178,40 +181,57 @@ class SupervisedNet(NeuralNet):
         return torch.utils.data.TensorDataset(X, y)
 
     def get_iterator(self, dataset, training=False):
+        if training:
+            # Fully labeled data (the common case) takes the plain loss.
+            self.complete_targets_ = not torch.isnan(dataset.tensors[1]).any()
         return Batches(dataset, self.batch_size, shuffle=training)
+
+    def _train_mode(self):
+        """Switch every module to training mode, once per epoch, not per batch."""
+        if not self.module_.training:
+            self._set_training(True)
 
     def initialize_optimizer(self, *args, **kwargs):
         # One optimizer for the supervised phase; AAENet adds one per other phase.
         self.optimizer_ = self._make_optimizer(self.module_.named_parameters())
         return self
 
+    def set_learning_rate(self, lr):
+        """Set the learning rate of every optimizer."""
+        for name in self._optimizers:
+            for group in getattr(self, name + "_").param_groups:
+                group["lr"] = lr
+
     def _make_optimizer(self, named_parameters):
         args, kwargs = self.get_params_for_optimizer("optimizer", named_parameters)
         return self.optimizer(*args, **kwargs)
 
-    def _step(self, optimizer, loss, name, weight=1.0):
-        """Back-propagate ``weight * loss`` into ``optimizer``'s parameters, step,
-        and record ``loss`` in the batch history under ``name``."""
+    def _step(self, optimizer, loss, name):
+        """Back-propagate ``loss`` into ``optimizer``'s parameters, step, and
+        record it in the batch history under ``name``."""
         value = loss.item()
         if not np.isfinite(value):
             raise DivergenceError(f"the {name.replace('_', ' ')} became {value}")
         optimizer.zero_grad(set_to_none=True)
-        (weight * loss if weight != 1.0 else loss).backward()
+        loss.backward()
         optimizer.step()
         self.history.record_batch(name, value)
 
     def _supervised_phase(self, Xi, yi):
-        labeled = ~torch.isnan(yi).all(dim=1)
-        if not labeled.any():
-            return 0.0
-        if not labeled.all():
-            Xi, yi = Xi[labeled], yi[labeled]
-        loss = masked_mse(self.module_(Xi)[:, : self.n_targets], yi)
+        loss_fn = F.mse_loss
+        if not self.complete_targets_:
+            labeled = ~torch.isnan(yi).all(dim=1)
+            if not labeled.any():
+                return 0.0
+            if not labeled.all():
+                Xi, yi = Xi[labeled], yi[labeled]
+            loss_fn = masked_mse
+        loss = loss_fn(self.module_(Xi)[:, : self.n_targets], yi)
         self._step(self.optimizer_, loss, "supervised_loss")
         return loss.detach()
 
     def train_step(self, batch, **fit_params):
-        self._set_training(True)
+        self._train_mode()
         Xi, yi = batch
         return {"loss": torch.as_tensor(self._supervised_phase(Xi, yi))}
 
@@ -248,7 +268,8 @@ class AAENet(SupervisedNet):
     n_targets : int
         Size of the emotion part.
     adversarial_weight : float
-        Weight of the generator loss; 0 skips the regularisation phase.
+        Factor of the generator's learning rate; 0 skips the regularisation
+        phase.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
@@ -298,7 +319,15 @@ class AAENet(SupervisedNet):
         )
         self.optimizer_discriminator_ = self._make_optimizer(discriminators)
         self.optimizer_generator_ = self._make_optimizer(encoder)
+        self.set_learning_rate(self.lr)
         return self
+
+    def set_learning_rate(self, lr):
+        # Adam is blind to a constant factor on a loss, so the adversarial weight
+        # scales the generator's step size instead.
+        super().set_learning_rate(lr)
+        for group in self.optimizer_generator_.param_groups:
+            group["lr"] = lr * self.adversarial_weight
 
     def _parts(self):
         """(discriminator, prior, slice of the code) for each latent part."""
@@ -325,12 +354,10 @@ class AAENet(SupervisedNet):
             loss = loss + F.binary_cross_entropy_with_logits(
                 logits, torch.ones_like(logits)
             )
-        self._step(
-            self.optimizer_generator_, loss, "generator_loss", self.adversarial_weight
-        )
+        self._step(self.optimizer_generator_, loss, "generator_loss")
 
     def train_step(self, batch, **fit_params):
-        self._set_training(True)
+        self._train_mode()
         Xi, yi = batch
         code = self.module_(Xi)
         reconstruction = F.mse_loss(self.decoder_(code), Xi)

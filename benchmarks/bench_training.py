@@ -72,7 +72,7 @@ from aae_sklearn.datasets import load_ravdess_features, make_emotion_regression
 HIDDEN = (256, 128)
 STYLE_DIM = 100
 DISCRIMINATOR = (64, 64)
-DROPOUT = 0.1
+DROPOUT = 0.0
 ALPHA = 1e-4
 LR = 1e-3
 BATCH_SIZE = 64

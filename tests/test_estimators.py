@@ -417,16 +417,16 @@ def test_bad_parameters_are_named(params, match, emotion_data):
 
 
 def _nan_after(monkeypatch, n_calls):
-    """Make the supervised loss NaN from its ``n_calls``-th evaluation on."""
+    """Make the training losses NaN from their ``n_calls``-th evaluation on."""
     calls = []
-    original = _training.masked_mse
+    original = _training.F.mse_loss
 
     def diverging(pred, target):
         calls.append(1)
         loss = original(pred, target)
         return loss * np.nan if len(calls) > n_calls else loss
 
-    monkeypatch.setattr(_training, "masked_mse", diverging)
+    monkeypatch.setattr(_training.F, "mse_loss", diverging)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
