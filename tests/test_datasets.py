@@ -35,7 +35,7 @@ def test_bundled_table_is_complete():
 
 
 def test_vad_mapping():
-    assert_array_equal(emotion_to_vad(["happy", "sad"]), [[0.5] * 3, [-0.5] * 3])
+    assert_allclose(emotion_to_vad(["happy", "sad"]), [[2 / 3] * 3, [-2 / 3] * 3])
     assert all(np.abs(v).max() <= 1 for v in EMOTION_VAD.values())
     with pytest.raises(ValueError, match="bored"):
         emotion_to_vad(["happy", "bored"])

@@ -10,17 +10,20 @@ from sklearn.utils import Bunch
 
 TARGET_NAMES = ["valence", "activation", "dominance"]
 
-# Each category sits at the centre (+-0.5) of the octant of Mehrabian's (1996)
-# pleasure-arousal-dominance space that names it; neutral sits at the origin.
+# Each category sits in the octant of Mehrabian's (1996) pleasure-arousal-
+# dominance space that names it, at +-2/3 on each axis: the centre of the outer
+# third of [-1, 1], so that the low / mid / high thirds of binned_accuracy are its
+# classes and their cut points lie halfway between class centres.
+_H = 2 / 3
 EMOTION_VAD = {
     "neutral": (0.0, 0.0, 0.0),
-    "calm": (0.5, -0.5, 0.5),  # relaxed
-    "happy": (0.5, 0.5, 0.5),  # exuberant
-    "sad": (-0.5, -0.5, -0.5),  # bored
-    "angry": (-0.5, 0.5, 0.5),  # hostile
-    "fearful": (-0.5, 0.5, -0.5),  # anxious
-    "disgust": (-0.5, -0.5, 0.5),  # disdainful
-    "surprised": (0.5, 0.5, -0.5),  # dependent
+    "calm": (_H, -_H, _H),  # relaxed
+    "happy": (_H, _H, _H),  # exuberant
+    "sad": (-_H, -_H, -_H),  # bored
+    "angry": (-_H, _H, _H),  # hostile
+    "fearful": (-_H, _H, -_H),  # anxious
+    "disgust": (-_H, -_H, _H),  # disdainful
+    "surprised": (_H, _H, -_H),  # dependent
 }
 
 DESCR = """\
@@ -38,12 +41,14 @@ at normal and strong intensity (neutral: normal only), twice each.
 :Targets: valence, activation, dominance in [-1, 1], from the emotion category
 :Groups: actor (1-24); evaluate speaker-independently, e.g. GroupKFold on actors
 
-Targets. RAVDESS is categorical. Each category is placed at the centre (+-0.5) of
-the octant of Mehrabian's pleasure-arousal-dominance space that names it:
+Targets. RAVDESS is categorical. Each category is placed in the octant of
+Mehrabian's pleasure-arousal-dominance space that names it, at +-2/3 on each axis:
 calm = relaxed (+, -, +), happy = exuberant (+, +, +), sad = bored (-, -, -),
 angry = hostile (-, +, +), fearful = anxious (-, +, -), disgust = disdainful
-(-, -, +), surprised = dependent (+, +, -); neutral = (0, 0, 0). Cutting valence
-at +-1/3 gives the negative / neutral / positive classes of the valence accuracy.
+(-, -, +), surprised = dependent (+, +, -); neutral = (0, 0, 0). 2/3 is the centre
+of the outer third of [-1, 1]: cutting valence at +-1/3 (the default of
+``aae_sklearn.metrics.binned_accuracy``) gives the negative / neutral / positive
+classes of the valence accuracy, with cut points halfway between class centres.
 
 Licence and attribution. The table derives from RAVDESS and is distributed, like
 the recordings, under the Creative Commons Attribution-NonCommercial-ShareAlike
