@@ -485,7 +485,8 @@ def test_outputs_are_finite_and_row_order_free(data, aae):
     pred = model.predict(X)
     assert pred.shape == y.shape and np.isfinite(pred).all()
     order = np.random.default_rng(0).permutation(len(X))
-    assert_allclose(model.predict(X[order]), pred[order], rtol=1e-6, atol=1e-9)
+    # Up to float32 rounding, which may differ with a row's place in the batch.
+    assert_allclose(model.predict(X[order]), pred[order], rtol=1e-5, atol=1e-6)
     if aae:
         code = model.transform(X)
         assert code.shape == (len(X), y.shape[1] + model.style_dim)
