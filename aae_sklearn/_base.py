@@ -77,8 +77,9 @@ def _torch_seed(seed, device):
 class _BaseEmotionEstimator(BaseEstimator):
     """Plumbing shared by the emotion regressors; not meant to be used directly.
 
-    Subclasses implement ``_build_net(n_features, n_outputs, y_labeled)``, which
-    returns an uninitialised skorch net for standardised inputs and targets.
+    Subclasses implement ``_build_net(n_features, n_outputs, y_labeled, hidden)``,
+    which returns an uninitialised skorch net for standardised inputs and targets
+    (``y_labeled``: the standardised training targets, or None before any label).
     """
 
     _parameter_constraints = {
@@ -110,12 +111,11 @@ class _BaseEmotionEstimator(BaseEstimator):
 
     # -- validation ---------------------------------------------------------
 
-    def _check_hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
+    def _check_layer_sizes(self, name):
+        """The parameter ``name`` as a tuple of positive ints, or ValueError."""
+        sizes = getattr(self, name)
         if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(
-                f"hidden_layer_sizes must hold positive integers, got {sizes!r}."
-            )
+            raise ValueError(f"{name} must hold positive integers, got {sizes!r}.")
         return tuple(int(s) for s in sizes)
 
     def _validate_targets(self, X, y):
@@ -189,7 +189,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             ("stopper", stopper),
         ]
         if self.verbose:
-            keys = [k for k in self._net_class.loss_names]
+            keys = list(self._net_class.loss_names)
             callbacks.append(("progress", ProgressBar(postfix_keys=keys)))
         return dict(
             optimizer=torch.optim.Adam,
@@ -297,7 +297,7 @@ class _BaseEmotionEstimator(BaseEstimator):
 
     def _fit(self, X, y, X_unlabeled=None, keep_unlabeled=True):
         """Validate, standardise, split, build or reuse the net, and train."""
-        hidden = self._check_hidden_layer_sizes()
+        hidden = self._check_layer_sizes("hidden_layer_sizes")
         self._device = _resolve_device(self.device)
         warm = self.warm_start and hasattr(self, "net_")
         X = validate_data(self, X, reset=not warm, dtype=np.float64)

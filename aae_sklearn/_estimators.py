@@ -350,7 +350,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         return EmpiricalPrior(complete, jitter=0.1)
 
     def _build_net(self, n_features, n_outputs, y_labeled, hidden):
-        discriminator = self._check_layer_sizes(self.discriminator_layer_sizes)
+        discriminator = self._check_layer_sizes("discriminator_layer_sizes")
         n_latent = n_outputs + self.style_dim
         if self.style_dim:
             disc_style = Discriminator(self.style_dim, discriminator)
@@ -372,13 +372,6 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             adversarial_weight=self.adversarial_weight,
             **self._common_net_params(),
         )
-
-    def _check_layer_sizes(self, sizes):
-        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(
-                f"discriminator_layer_sizes must hold positive integers, got {sizes!r}."
-            )
-        return tuple(int(s) for s in sizes)
 
     def _update_net(self, y_labeled):
         self.net_.adversarial_weight = self.adversarial_weight
@@ -444,7 +437,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             )
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         if first:
-            hidden = self._check_hidden_layer_sizes()
+            hidden = self._check_layer_sizes("hidden_layer_sizes")
             self._device = _resolve_device(self.device)
             self.n_outputs_ = 3 if n_outputs is None else int(n_outputs)
             if self.n_outputs_ < 1:

@@ -106,6 +106,7 @@ class ValidationScore(Callback):
             y_true = torch.cat(self._true).cpu().numpy()
             y_pred = torch.cat(self._pred).cpu().numpy()
             net.history.record("valid_score", float(self.score_func(y_true, y_pred)))
+        self._true, self._pred = [], []
 
 
 class RestoringEarlyStopping(EarlyStopping):
