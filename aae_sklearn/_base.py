@@ -109,6 +109,12 @@ class _BaseEmotionEstimator(BaseEstimator):
         tags.non_deterministic = self.random_state is None
         return tags
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "net_" in state:
+            # skorch maps a model pickled on a GPU to the CPU where none is found.
+            self._device = self.net_.device
+
     # -- validation ---------------------------------------------------------
 
     def _check_layer_sizes(self, name):
@@ -291,8 +297,8 @@ class _BaseEmotionEstimator(BaseEstimator):
             for epoch in self.net_.history
         ]
         history = pd.DataFrame(rows).rename(columns={"dur": "time"})
-        drop = [c for c in history if c.endswith(("_best", "_batch_count"))]
-        self.history_ = history.drop(columns=drop).set_index("epoch")
+        order = [*self._net_class.loss_names, "valid_loss", "valid_score", "time"]
+        self.history_ = history.set_index("epoch")[[c for c in order if c in history]]
         self.n_iter_ = len(history)
 
     def _fit(self, X, y, X_unlabeled=None, keep_unlabeled=True):

@@ -58,8 +58,8 @@ _COMMON_PARAMS_DOC = """
         0 is silent; 1 prints a table of the losses after each epoch and shows a
         progress bar with the live losses of the running epoch.
     warm_start : bool, default=False
-        Continue from the previous fit (or ``partial_fit_unlabeled``) instead of
-        starting afresh: the networks, optimizers and input scaling are kept,
+        Continue from the previous training instead of starting afresh: the
+        networks, optimizers and input scaling are kept,
         while ``learning_rate_init``, ``alpha``, ``max_iter``, the early stopping
         settings (and for the autoencoder ``adversarial_weight`` and the emotion
         prior) take their current values."""

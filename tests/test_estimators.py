@@ -491,3 +491,16 @@ def test_outputs_are_finite_and_row_order_free(data, aae):
         code = model.transform(X)
         assert code.shape == (len(X), y.shape[1] + model.style_dim)
         assert np.isfinite(code).all()
+
+
+def test_a_model_trained_on_gpu_predicts_on_cpu(emotion_data):
+    X, y, _ = emotion_data
+    model = make(SupervisedEmotionRegressor, max_iter=1).fit(X, y)
+    # What unpickling a CUDA model gives on a machine without CUDA: skorch has
+    # mapped the net to the CPU, the estimator still remembers "cuda".
+    state = pickle.loads(pickle.dumps(model)).__dict__.copy()
+    state["_device"] = "cuda"
+    restored = SupervisedEmotionRegressor.__new__(SupervisedEmotionRegressor)
+    restored.__setstate__(state)
+    assert restored._device == "cpu"
+    assert_array_equal(restored.predict(X), model.predict(X))
