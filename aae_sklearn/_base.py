@@ -56,7 +56,14 @@ def _standardizer(values):
 def _resolve_device(device):
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
+            "'cuda:<index>' or 'auto'."
+        ) from exc
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but torch finds no CUDA device; "
             "use device='cpu' or 'auto'."
@@ -83,7 +90,7 @@ class _BaseEmotionEstimator(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": [tuple, list],
+        "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -120,6 +127,8 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _check_layer_sizes(self, name):
         """The parameter ``name`` as a tuple of positive ints, or ValueError."""
         sizes = getattr(self, name)
+        if isinstance(sizes, Integral):
+            sizes = (sizes,)
         if not all(isinstance(s, Integral) and s > 0 for s in sizes):
             raise ValueError(f"{name} must hold positive integers, got {sizes!r}.")
         return tuple(int(s) for s in sizes)

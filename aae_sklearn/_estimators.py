@@ -102,7 +102,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(256, 128)
+    hidden_layer_sizes : int or tuple of int, default=(256, 128)
         Width of each hidden layer of the encoder.
     %(common_params)s
 
@@ -217,7 +217,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(256, 128)
+    hidden_layer_sizes : int or tuple of int, default=(256, 128)
         Width of each hidden layer of the encoder; the decoder mirrors it.
     style_dim : int, default=100
         Number of style nodes; 0 leaves only the emotion part (and no style
@@ -234,7 +234,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
         blind to a constant factor on a loss, so the weight acts on the step
         size). 0 skips the regularisation phase.
-    discriminator_layer_sizes : tuple of int, default=(64, 64)
+    discriminator_layer_sizes : int or tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
     %(common_params)s
 
@@ -283,7 +283,11 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         "emotion_prior": [StrOptions({"labels", "gaussian", "uniform"})],
         "style_prior": [StrOptions({"gaussian", "uniform"})],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
-        "discriminator_layer_sizes": [tuple, list],
+        "discriminator_layer_sizes": [
+            Interval(Integral, 1, None, closed="left"),
+            tuple,
+            list,
+        ],
     }
 
     def __init__(

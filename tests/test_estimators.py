@@ -135,6 +135,8 @@ def test_transform_returns_the_latent_code(emotion_data):
         dict(activation="tanh", dropout=0.0),
         dict(scoring="r2"),
         dict(scoring="neg_mean_squared_error"),
+        dict(hidden_layer_sizes=16, discriminator_layer_sizes=8),
+        dict(hidden_layer_sizes=()),
     ],
 )
 def test_variants_train(params, emotion_data):
@@ -403,6 +405,7 @@ def test_too_few_labels_for_early_stopping(Estimator, emotion_data):
         (dict(style_dim=-1), "style_dim"),
         (dict(emotion_prior="laplace"), "emotion_prior"),
         (dict(device="cuda:7"), "cuda|CUDA"),
+        (dict(device="tpu"), "not a torch device"),
     ],
 )
 def test_bad_parameters_are_named(params, match, emotion_data):
