@@ -10,4 +10,4 @@ from ._estimators import AAEEmotionRegressor, SupervisedEmotionRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "__version__"]
+__all__ = ["AAEEmotionRegressor", "SupervisedEmotionRegressor"]
