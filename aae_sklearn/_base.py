@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -406,5 +406,10 @@ class _BaseEmotionEstimator(BaseEstimator):
             Predictions, in the shape and units of the ``y`` given to ``fit``.
         """
         code = self._encode(X)[:, : self.n_outputs_]
+        if self._y_mean is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} has seen no labels yet (only "
+                "partial_fit_unlabeled); call fit with labels before predict."
+            )
         y_pred = code * self._y_scale + self._y_mean
         return y_pred.ravel() if self._y_ndim == 1 else y_pred

@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import (
     GridSearchCV,
     GroupKFold,
@@ -298,6 +298,9 @@ def test_partial_fit_unlabeled_then_warm_start(emotion_data):
         model.partial_fit_unlabeled(chunk)
     assert model.n_iter_ == 4
     assert model.history_["supervised_loss"].isna().all()
+    assert model.transform(X).shape == (len(X), 3 + 8)
+    with pytest.raises(NotFittedError, match="no labels yet"):
+        model.predict(X)
     rec = model.history_["reconstruction_loss"].to_numpy()
     assert rec[-1] < rec[0]
 
