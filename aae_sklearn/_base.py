@@ -274,8 +274,8 @@ class _BaseEmotionEstimator(BaseEstimator):
                 del self.net_
                 raise FloatingPointError(
                     f"Training diverged in epoch {epoch}: {diverged}, and no earlier "
-                    "epoch was good enough to restore. Lower learning_rate_init, "
-                    "check the scale of X, or use early_stopping=True."
+                    "epoch was good enough to restore. Lower learning_rate_init or "
+                    "check X for extreme values."
                 ) from diverged
             warnings.warn(
                 f"Training diverged in epoch {epoch} ({diverged}); the weights of "
