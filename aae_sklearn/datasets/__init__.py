@@ -1,13 +1,19 @@
-"""Datasets: the bundled RAVDESS feature table and synthetic problems."""
+"""Datasets: corpus loaders, the bundled RAVDESS feature table, synthetic problems."""
 
 # License: BSD-3-Clause
 
+from ._iemocap import load_iemocap
+from ._msp_podcast import load_msp_podcast
 from ._ravdess import EMOTION_VAD, emotion_to_vad, load_ravdess_features
+from ._ravdess_corpus import load_ravdess
 from ._synthetic import make_emotion_regression
 
 __all__ = [
     "EMOTION_VAD",
     "emotion_to_vad",
+    "load_iemocap",
+    "load_msp_podcast",
+    "load_ravdess",
     "load_ravdess_features",
     "make_emotion_regression",
 ]

@@ -1,0 +1,55 @@
+"""Helpers shared by the corpus loaders: folders, ratings, the returned Bunch."""
+
+# License: BSD-3-Clause
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ._ravdess import TARGET_NAMES
+
+# ASCII only: float() also accepts "1_0", "nan", "inf" and non-ASCII digits.
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+
+
+def _rescale_ratings(ratings, low, high):
+    """Map ratings on the scale ``[low, high]`` linearly onto ``[-1, 1]``.
+
+    Examples
+    --------
+    >>> _rescale_ratings([1.0, 2.5, 4.0], low=1, high=4).tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    return 2 * (np.asarray(ratings, dtype=np.float64) - low) / (high - low) - 1
+
+
+def _rating(text: str, low: float, high: float) -> float | None:
+    """``text`` as a number in ``[low, high]``, or None where it is not one."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if low <= value <= high else None
+
+
+def _folder(root) -> Path:
+    path = Path(os.path.abspath(os.path.expanduser(os.fspath(root))))
+    if not path.is_dir():
+        raise ValueError(f"{path} is not a folder.")
+    return path
+
+
+def _bunch(frame, target, groups, descr, return_X_y):
+    data = np.array(frame["path"].tolist(), dtype=object)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        groups=np.asarray(groups),
+        frame=frame,
+        target_names=list(TARGET_NAMES),
+        DESCR=descr,
+    )
