@@ -10,7 +10,6 @@ import pandas as pd
 from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
 from ._ravdess import TARGET_NAMES
 
-
 _IEMOCAP_SCALE = (1, 5)
 _IEMOCAP_EMOTIONS = {
     "neu": "neutral",

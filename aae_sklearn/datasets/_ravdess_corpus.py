@@ -10,7 +10,6 @@ import pandas as pd
 from ._corpus_common import _bunch, _folder
 from ._ravdess import TARGET_NAMES, emotion_to_vad
 
-
 _RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
     "modality": {1: "audio-video", 2: "video-only", 3: "audio-only"},
     "vocal_channel": {1: "speech", 2: "song"},
