@@ -1,154 +1,340 @@
-"""Command line: ``aae-sklearn compare`` runs the AAE against its baseline.
+"""Command line: ``aae-sklearn compare | extract | fit | predict``.
 
 A thin front end over the public API; it knows nothing of torch.
+
+- ``compare`` cross-validates the autoencoder against its supervised baseline (and,
+  with ``--baselines``, scikit-learn's SVR and Ridge) on speaker-grouped folds,
+  hiding the labels of part of each training fold;
+- ``extract`` turns audio files into a table of openSMILE functionals;
+- ``fit`` trains an estimator on such a table and saves it with joblib;
+- ``predict`` applies a saved estimator to a table or to audio files.
+
+Exit codes: 0 success, 2 usage error, 1 failure, reported in one line on stderr
+that names the file or column at fault (``--debug`` shows the traceback instead).
+Every output file is written to a temporary name and renamed into place, so that
+an interrupted run never leaves a truncated file behind.
 """
 
 # License: BSD-3-Clause
 
 import argparse
 import sys
-import time
 import warnings
+from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GroupKFold
 
 from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
-from .datasets import load_ravdess_features
-from .metrics import binned_accuracy, concordance_correlation_coefficient
+from ._cli_compare import _run_compare
+from ._cli_io import (
+    CORPORA,
+    FEATURE_SETS,
+    TARGETS,
+    _atomic_write,
+    _audio_items,
+    _check_output,
+    _feature_columns,
+    _functionals,
+    _matrix,
+    _names,
+    _read_table,
+    _require_columns,
+    _UsageError,
+    _write_table,
+)
+from .features import AudioError, OpenSmileFunctionals
 
-EXAMPLE = """\
+# -- extract, fit, predict -----------------------------------------------------
+
+
+def _run_extract(args):
+    out = _check_output(args.output)
+    if args.corpus:
+        corpus = CORPORA[args.corpus](args.source)
+        items = corpus.data.tolist()
+        frame = corpus.frame.drop(columns="file", errors="ignore")
+        info = frame.rename(columns={"path": "file"})
+    else:
+        items = _audio_items(args.source)
+        info = pd.DataFrame({"file": items})
+    features, kept = _functionals(
+        items, args.features, args.n_jobs, args.skip_bad, args.quiet
+    )
+    table = pd.concat([info.iloc[kept].reset_index(drop=True), features], axis=1)
+    _atomic_write(out, lambda tmp: _write_table(table, tmp))
+    if not args.quiet:
+        print(f"wrote {len(table)} rows x {features.shape[1]} features to {out}")
+
+
+def _run_fit(args):
+    if args.unlabeled and args.model != "aae":
+        raise _UsageError("--unlabeled needs --model aae.")
+    out = _check_output(args.output)
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    table = _read_table(args.features)
+    _require_columns(table, targets, args.features, what="target")
+    feature_names = _feature_columns(table, {*targets, args.group_column})
+    if not feature_names:
+        raise ValueError(f"{args.features}: no numeric feature column.")
+    X = _matrix(table, feature_names, args.features)
+    y = _matrix(table, targets, args.features, what="target")
+    if np.isnan(y).all():
+        raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
+    Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
+    estimator = Estimator[args.model](
+        max_iter=args.max_iter, random_state=args.random_state
+    )
+    extra = {}
+    if args.unlabeled:
+        pool = _read_table(args.unlabeled)
+        extra["X_unlabeled"] = _matrix(pool, feature_names, args.unlabeled)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimator.fit(X, y, **extra)
+    model = {
+        "estimator": estimator,
+        "feature_names": feature_names,
+        "target_names": targets,
+        "aae_sklearn_version": __version__,
+    }
+    _atomic_write(out, lambda tmp: joblib.dump(model, tmp))
+    if not args.quiet:
+        n_labeled = int((~np.isnan(y).all(axis=1)).sum())
+        print(
+            f"fitted {type(estimator).__name__} on {n_labeled} labeled and "
+            f"{len(y) - n_labeled + len(extra.get('X_unlabeled', ()))} unlabeled rows "
+            f"x {len(feature_names)} features in {estimator.n_iter_} epochs; "
+            f"saved to {out}",
+            file=sys.stderr,
+        )
+
+
+def _load_model(path):
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file.")
+    try:
+        model = joblib.load(path)
+    except Exception as exc:  # unpickling fails in many ways
+        raise ValueError(f"{path}: not readable by joblib ({exc!r}).") from exc
+    if not (isinstance(model, dict) and {"estimator", "feature_names"} <= set(model)):
+        raise ValueError(f"{path}: not a model saved by 'aae-sklearn fit'.")
+    return model
+
+
+def _feature_set_of(feature_names):
+    """The openSMILE feature set (a key of FEATURE_SETS) holding these names."""
+    for name, feature_set in FEATURE_SETS.items():
+        names = OpenSmileFunctionals(feature_set).get_feature_names_out()
+        if set(feature_names) <= set(names):
+            return name
+    raise ValueError(
+        f"the model's features ({_names(feature_names, 3)}) are not openSMILE "
+        "functionals; extract them yourself and pass a features table."
+    )
+
+
+def _run_predict(args):
+    out = _check_output(args.output)
+    model = _load_model(args.model)
+    source = Path(args.input)
+    if source.suffix.lower() in (".csv", ".parquet", ".pq"):
+        table = _read_table(source)
+        X = _matrix(table, model["feature_names"], source)
+        id_column = next((c for c in ("file", "id") if c in table.columns), None)
+        ids = pd.DataFrame(
+            {"id": np.arange(len(table))} if id_column is None else table[[id_column]]
+        )
+    else:
+        items = _audio_items(source)
+        features, kept = _functionals(
+            items,
+            _feature_set_of(model["feature_names"]),
+            args.n_jobs,
+            args.skip_bad,
+            args.quiet,
+        )
+        X = _matrix(features, model["feature_names"], source)
+        ids = pd.DataFrame({"file": np.asarray(items, dtype=object)[kept]})
+    y_pred = np.asarray(model["estimator"].predict(X)).reshape(len(X), -1)
+    names = model.get("target_names") or [f"target_{j}" for j in range(y_pred.shape[1])]
+    table = ids.reset_index(drop=True).join(pd.DataFrame(y_pred, columns=names))
+    _atomic_write(out, lambda tmp: table.to_csv(tmp, index=False))
+    if not args.quiet:
+        print(f"wrote {len(table)} predictions to {out}", file=sys.stderr)
+
+
+# -- parser --------------------------------------------------------------------
+
+
+def _fraction(text):
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _at_least(minimum):
+    def parse(text):
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
+
+    return parse
+
+
+COMPARE_EPILOG = """\
+examples:
+  aae-sklearn compare                      # bundled RAVDESS, 6 folds, all labels
+  aae-sklearn compare --labeled-fraction 0.1 0.25 1 --baselines --out results/
+  aae-sklearn compare --data features.csv --group-column speaker
+
+--data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package), a
+CSV/parquet table (feature columns, valence, activation and dominance, and the
+group column) or a RAVDESS audio folder (eGeMAPS extracted once). With --out the
+folder receives results.json, results.csv and PNG figures.
+"""
+EXTRACT_EPILOG = """\
+examples:
+  aae-sklearn extract path/to/ravdess --corpus ravdess -o ravdess.parquet
+  aae-sklearn extract my_wavs/ -o features.csv --skip-bad
+  aae-sklearn extract files.txt -o features.csv   # one audio path per line
+
+Without --corpus, SOURCE is a folder searched recursively for .wav, .flac, .ogg
+and .mp3 files, one audio file, or a text file of paths (relative to its own
+folder). The table has one row per file: the file, the corpus metadata and
+targets with --corpus, then the features. Parquet if OUTPUT ends in .parquet.
+"""
+FIT_EPILOG = """\
 example:
-  aae-sklearn compare --folds 6 --labeled-fraction 0.25
+  aae-sklearn fit ravdess.parquet --targets valence,activation,dominance -o aae.joblib
+
+Feature columns: every numeric column except the targets, the group column and
+the metadata columns of the corpus loaders (file, path, actor, speaker, emotion,
+start, end, ...). Rows whose targets are all empty are unlabeled. MODEL is a
+joblib file holding {"estimator", "feature_names", "target_names"}.
+"""
+PREDICT_EPILOG = """\
+examples:
+  aae-sklearn predict aae.joblib features.csv -o predictions.csv
+  aae-sklearn predict aae.joblib my_wavs/ -o predictions.csv
+
+INPUT is a .csv/.parquet table holding the model's feature columns, or audio (a
+folder, a file or a list of paths) whose openSMILE functionals are extracted
+first. The output has a file (or id) column and one column per target.
 """
 
 
-def _hide_labels(y, fraction, rng):
-    """Copy of ``y`` with the targets of all but ``fraction`` of rows set to NaN."""
-    y = y.copy()
-    n_hidden = len(y) - int(round(fraction * len(y)))
-    y[rng.choice(len(y), size=n_hidden, replace=False)] = np.nan
-    return y
-
-
-def _scores(y_true, y_pred, target_names):
-    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
-    row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
-    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
-    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
-    return row
-
-
-def compare(folds=6, labeled_fraction=1.0, max_iter=200, random_state=0, quiet=False):
-    """Speaker-independent comparison on the bundled RAVDESS eGeMAPS table.
-
-    Parameters
-    ----------
-    folds : int, default=6
-        Number of GroupKFold folds over the 24 actors.
-    labeled_fraction : float, default=1.0
-        Share of each training fold that keeps its labels; the rest is unlabeled
-        (used by the autoencoder, ignored by the baseline).
-    max_iter : int, default=200
-        Maximum number of epochs of each fit.
-    random_state : int, default=0
-        Seeds the label hiding and the estimators.
-    quiet : bool, default=False
-        Do not print per-fold progress.
-
-    Returns
-    -------
-    results : pandas.DataFrame
-        One row per model and fold: CCC per dimension, valence 3-class accuracy
-        and unweighted average recall, fit time in seconds.
-    """
-    data = load_ravdess_features()
-    X, y, groups = data.data, data.target, data.groups
-    models = {
-        "AAEEmotionRegressor": AAEEmotionRegressor,
-        "SupervisedEmotionRegressor": SupervisedEmotionRegressor,
-    }
-    rng = np.random.default_rng(random_state)
-    rows = []
-    for fold, (train, test) in enumerate(
-        GroupKFold(n_splits=folds).split(X, y, groups)
-    ):
-        y_train = _hide_labels(y[train], labeled_fraction, rng)
-        for name, Estimator in models.items():
-            model = Estimator(max_iter=max_iter, random_state=random_state)
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(X[train], y_train)
-            fit_time = time.perf_counter() - start
-            row = {"model": name, "fold": fold, "fit_time": fit_time}
-            row.update(_scores(y[test], model.predict(X[test]), data.target_names))
-            rows.append(row)
-            if not quiet:
-                print(
-                    f"fold {fold + 1}/{folds} {name}: valence accuracy "
-                    f"{row['valence_accuracy']:.3f}, {model.n_iter_} epochs, "
-                    f"{fit_time:.1f} s",
-                    file=sys.stderr,
-                )
-    return pd.DataFrame(rows)
-
-
-def summarize(results):
-    """Mean and standard deviation over folds, one row per model."""
-    metrics = results.drop(columns=["model", "fold"])
-    grouped = metrics.groupby(results["model"])
-    table = (
-        grouped.mean().map("{:.3f}".format) + " ± " + grouped.std().map("{:.3f}".format)
-    )
-    return table.T
-
-
 def _parser():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
     parser = argparse.ArgumentParser(
         prog="aae-sklearn",
         description="Semi-supervised adversarial autoencoders for speech emotion.",
-        epilog=EXAMPLE,
+        epilog="example:\n  aae-sklearn compare --labeled-fraction 0.25\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
-    cmp = commands.add_parser(
+
+    def command(name, run, help, epilog):
+        sub = commands.add_parser(
+            name,
+            parents=[common],
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    cmp = command(
         "compare",
-        help="AAE vs supervised baseline, speaker-independent, on bundled RAVDESS",
-        description=compare.__doc__.splitlines()[0],
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        _run_compare,
+        "speaker-grouped cross-validation of the AAE against baselines",
+        COMPARE_EPILOG,
     )
-    cmp.add_argument("--folds", type=int, default=6, help="GroupKFold folds (6)")
+    cmp.add_argument("--data", default="bundled", help="bundled, a table or a folder")
+    cmp.add_argument("--features", choices=["egemaps", "frames"], default="egemaps")
+    cmp.add_argument("--group-column", default="speaker", help="of a table (speaker)")
     cmp.add_argument(
         "--labeled-fraction",
-        type=float,
-        default=1.0,
-        help="share of training rows that keep their labels (1.0)",
+        type=_fraction,
+        nargs="+",
+        default=[1.0],
+        metavar="F",
+        help="share(s) of each training fold keeping their labels (1.0)",
     )
-    cmp.add_argument("--max-iter", type=int, default=200, help="max epochs (200)")
+    cmp.add_argument("--folds", type=_at_least(2), default=6, help="GroupKFold (6)")
+    cmp.add_argument("--max-iter", type=_at_least(1), default=200, help="epochs (200)")
     cmp.add_argument("--random-state", type=int, default=0, help="seed (0)")
-    cmp.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    cmp.add_argument("--baselines", action="store_true", help="add SVR and Ridge")
+    cmp.add_argument("--out", metavar="DIR", help="write results and figures here")
+
+    ext = command(
+        "extract", _run_extract, "openSMILE functionals of audio files", EXTRACT_EPILOG
+    )
+    ext.add_argument("source", metavar="SOURCE", help="audio folder, file or list")
+    ext.add_argument("-o", "--output", required=True, help="features .csv/.parquet")
+    ext.add_argument("--features", choices=list(FEATURE_SETS), default="egemaps")
+    ext.add_argument("--n-jobs", type=int, default=2, help="parallel workers (2)")
+    ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
+    ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
+
+    fit = command("fit", _run_fit, "train an estimator on a features table", FIT_EPILOG)
+    fit.add_argument("features", metavar="FEATURES", help=".csv/.parquet table")
+    fit.add_argument("--targets", default=",".join(TARGETS), help="comma-separated")
+    fit.add_argument("--unlabeled", metavar="FEATURES2", help="extra unlabeled rows")
+    fit.add_argument("--model", choices=["aae", "supervised"], default="aae")
+    fit.add_argument("--group-column", default="speaker", help="not a feature")
+    fit.add_argument("--max-iter", type=_at_least(1), default=200, help="epochs (200)")
+    fit.add_argument("--random-state", type=int, default=0, help="seed (0)")
+    fit.add_argument("-o", "--output", required=True, metavar="MODEL")
+
+    pred = command(
+        "predict", _run_predict, "predict with a fitted model", PREDICT_EPILOG
+    )
+    pred.add_argument("model", metavar="MODEL", help="written by 'aae-sklearn fit'")
+    pred.add_argument("input", metavar="INPUT", help="features table or audio")
+    pred.add_argument("-o", "--output", required=True, help="predictions .csv")
+    pred.add_argument("--n-jobs", type=int, default=2, help="extraction workers (2)")
+    pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (0 ok, 2 usage error)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not 0 < args.labeled_fraction <= 1:
-        parser.error("--labeled-fraction must be in (0, 1]")
-    if args.folds < 2:
-        parser.error("--folds must be at least 2")
-    results = compare(
-        folds=args.folds,
-        labeled_fraction=args.labeled_fraction,
-        max_iter=args.max_iter,
-        random_state=args.random_state,
-        quiet=args.quiet,
-    )
-    print(summarize(results).to_string())
+    """Run the command line; returns the exit code (usage errors exit with 2).
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments after the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    code : int
+        0 on success, 1 on a failure reported in one line on stderr, 2 on a
+        usage error found after parsing.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except _UsageError as exc:
+        if args.debug:
+            raise
+        print(f"aae-sklearn {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    # DivergenceError (training blew up) is a FloatingPointError.
+    except (ValueError, OSError, AudioError, ImportError, FloatingPointError) as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"aae-sklearn: error: {message}", file=sys.stderr)
+        return 1
     return 0

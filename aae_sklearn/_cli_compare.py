@@ -1,0 +1,299 @@
+"""The ``compare`` command: the autoencoder against its baselines, per fold."""
+
+# License: BSD-3-Clause
+
+import contextlib
+import json
+import platform
+import sys
+import time
+import warnings
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GroupKFold
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVR
+from sklearn.utils import Bunch
+from tqdm import tqdm
+
+from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
+from ._cli_io import (
+    CATEGORY_COLUMNS,
+    METRICS,
+    TARGETS,
+    _atomic_write,
+    _check_output,
+    _feature_columns,
+    _functionals,
+    _matrix,
+    _names,
+    _read_table,
+    _require_columns,
+    _UsageError,
+)
+from .datasets import (
+    load_ravdess,
+    load_ravdess_features,
+)
+from .metrics import binned_accuracy, concordance_correlation_coefficient
+
+# -- compare -------------------------------------------------------------------
+
+
+def _compare_data(source, group_column, quiet):
+    """X, y, groups and categories (None if unknown) of ``--data``."""
+    if source == "bundled":
+        data = load_ravdess_features()
+        return Bunch(
+            data=data.data,
+            target=data.target,
+            groups=data.groups,
+            categories=data.frame["emotion"].to_numpy(),
+            target_names=data.target_names,
+        )
+    path = Path(source)
+    if path.is_dir():
+        corpus = load_ravdess(path)
+        features, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
+        return Bunch(
+            data=features.to_numpy(),
+            target=corpus.target,
+            groups=corpus.groups,
+            categories=corpus.frame["emotion"].to_numpy(),
+            target_names=corpus.target_names,
+        )
+    table = _read_table(path)
+    _require_columns(table, [*TARGETS, group_column], path)
+    X = _matrix(table, _feature_columns(table, {*TARGETS, group_column}), path)
+    y = _matrix(table, TARGETS, path, what="target")
+    empty = [
+        t for t, ok in zip(TARGETS, np.isfinite(y).all(axis=0), strict=True) if not ok
+    ]
+    if empty:
+        raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
+    category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
+    return Bunch(
+        data=X,
+        target=y,
+        groups=table[group_column].to_numpy(),
+        categories=None if category is None else table[category].to_numpy(),
+        target_names=TARGETS,
+    )
+
+
+def _scores(y_true, y_pred, target_names):
+    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
+    row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
+    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
+    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
+    return row
+
+
+def _models(max_iter, random_state, baselines):
+    models = {
+        "AAEEmotionRegressor": AAEEmotionRegressor(
+            max_iter=max_iter, random_state=random_state
+        ),
+        "SupervisedEmotionRegressor": SupervisedEmotionRegressor(
+            max_iter=max_iter, random_state=random_state
+        ),
+    }
+    if baselines:
+        models["SVR"] = MultiOutputRegressor(make_pipeline(StandardScaler(), SVR()))
+        models["Ridge"] = make_pipeline(StandardScaler(), Ridge())
+    return models
+
+
+def _cross_validate(data, models, fractions, folds, random_state, quiet):
+    """One record per model x fraction x fold, and what the AAE figures need."""
+    X, y = data.data, data.target
+    splits = list(GroupKFold(n_splits=folds).split(X, y, data.groups))
+    rng = np.random.default_rng(random_state)
+    # One order per fold: the labeled rows of a smaller fraction are a subset of
+    # those of a larger one, so that the fractions differ in nothing else.
+    orders = [rng.permutation(len(train)) for train, _ in splits]
+    records, aae = [], Bunch(y_true=[], y_pred=[])
+    bar = tqdm(
+        total=len(fractions) * folds * len(models),
+        disable=quiet,
+        file=sys.stderr,
+        unit="fit",
+    )
+    with bar, warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for fraction in fractions:
+            for fold, ((train, test), order) in enumerate(
+                zip(splits, orders, strict=True)
+            ):
+                labeled = np.sort(order[: round(fraction * len(train))])
+                y_hidden = np.full_like(y[train], np.nan)
+                y_hidden[labeled] = y[train][labeled]
+                for name, prototype in models.items():
+                    bar.set_description(
+                        f"{fraction:g} labeled, fold {fold + 1}, {name}"
+                    )
+                    model = clone(prototype)
+                    start = time.perf_counter()
+                    if isinstance(model, AAEEmotionRegressor):
+                        model.fit(X[train], y_hidden)
+                    else:
+                        model.fit(X[train][labeled], y[train][labeled])
+                    fit_time = time.perf_counter() - start
+                    y_pred = model.predict(X[test])
+                    records.append(
+                        {
+                            "model": name,
+                            "labeled_fraction": fraction,
+                            "fold": fold,
+                            "n_labeled": len(labeled),
+                            "n_unlabeled": len(train) - len(labeled),
+                            "n_test": len(test),
+                            **_scores(y[test], y_pred, data.target_names),
+                            "fit_time": fit_time,
+                            "n_iter": getattr(model, "n_iter_", None),
+                        }
+                    )
+                    if name == "AAEEmotionRegressor" and fraction == fractions[0]:
+                        aae.y_true.append(y[test])
+                        aae.y_pred.append(y_pred)
+                        if fold == 0:
+                            aae.history = model.history_
+                            aae.codes = model.transform(X[test])
+                            aae.test = test
+                    bar.update()
+    results = pd.DataFrame(records)
+    results["n_iter"] = results["n_iter"].astype("Int64")  # None for scikit-learn's
+    return results, aae
+
+
+def _summary(results):
+    """Mean and standard deviation over folds, one row per fraction and model."""
+    grouped = results.groupby(["labeled_fraction", "model"], sort=False)[list(METRICS)]
+    return (
+        grouped.mean()
+        .add_suffix("_mean")
+        .join(grouped.std().add_suffix("_std"))
+        .reset_index()
+    )
+
+
+def _print_summary(summary, folds):
+    for fraction, block in summary.groupby("labeled_fraction", sort=False):
+        block = block.set_index("model")
+        table = pd.DataFrame(
+            {
+                label: [
+                    f"{mean:.3f} ± {std:.3f}"
+                    for mean, std in zip(
+                        block[f"{key}_mean"], block[f"{key}_std"], strict=True
+                    )
+                ]
+                for key, label in METRICS.items()
+            },
+            index=block.index,
+        ).T
+        table.columns.name = None
+        print(f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds")
+        print(table.to_string())
+
+
+def _versions():
+    versions = {"aae_sklearn": __version__, "python": platform.python_version()}
+    for package in ("numpy", "pandas", "scikit-learn", "torch", "matplotlib"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return versions
+
+
+def _jsonable(table):
+    """Records of ``table`` with NaN as None (JSON has no NaN)."""
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _compare_figures(data, results, aae, fractions):
+    """The figures of ``--out``, by file name."""
+    from . import plotting  # matplotlib is slow to import and only needed here
+
+    test = aae.test
+    if data.categories is not None:
+        categories = np.asarray(data.categories)[test]
+    else:
+        classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
+        categories = np.array(["negative", "neutral", "positive"])[classes]
+    first = f"{fractions[0]:.0%} labeled"
+    figures = {
+        "training_curves.png": plotting.plot_training_curves(
+            aae.history, title=f"AAEEmotionRegressor, fold 1, {first}"
+        ),
+        "emotion_latent.png": plotting.plot_emotion_latent(
+            aae.codes, categories, title=f"Emotion codes of fold 1's test rows, {first}"
+        ),
+        "predicted_vs_true.png": plotting.plot_predicted_vs_true(
+            np.vstack(aae.y_true),
+            np.vstack(aae.y_pred),
+            target_names=data.target_names,
+            title=f"AAEEmotionRegressor, test rows of all folds, {first}",
+        ),
+    }
+    if len(fractions) > 1:
+        figures["gain_vs_labeled_fraction.png"] = (
+            plotting.plot_gain_vs_labeled_fraction(results, metric="valence_accuracy")
+        )
+    return figures
+
+
+def _run_compare(args):
+    if args.features == "frames":
+        raise _UsageError(
+            "--features frames: frame sequences are not supported by the estimators "
+            "yet; use --features egemaps."
+        )
+    out = None if args.out is None else _check_output(args.out, folder=True)
+    fractions = list(dict.fromkeys(args.labeled_fraction))
+    data = _compare_data(args.data, args.group_column, args.quiet)
+    models = _models(args.max_iter, args.random_state, args.baselines)
+    results, aae = _cross_validate(
+        data, models, fractions, args.folds, args.random_state, args.quiet
+    )
+    summary = _summary(results)
+    _print_summary(summary, args.folds)
+    if out is None:
+        return
+    config = {
+        "command": "compare",
+        "data": args.data,
+        "features": args.features,
+        "group_column": args.group_column,
+        "labeled_fractions": fractions,
+        "folds": args.folds,
+        "max_iter": args.max_iter,
+        "random_state": args.random_state,
+        "baselines": args.baselines,
+        "models": list(models),
+        "n_samples": int(len(data.data)),
+        "n_features": int(data.data.shape[1]),
+        "n_groups": int(len(np.unique(data.groups))),
+        "versions": _versions(),
+    }
+    document = {
+        "config": config,
+        "folds": _jsonable(results),
+        "summary": _jsonable(summary),
+    }
+    figures = _compare_figures(data, results, aae, fractions)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, figure in figures.items():
+        _atomic_write(out / name, lambda tmp, f=figure: f.savefig(tmp, dpi=120))
+    _atomic_write(out / "results.csv", lambda tmp: results.to_csv(tmp, index=False))
+    text = json.dumps(document, indent=2, allow_nan=False)
+    _atomic_write(out / "results.json", lambda tmp: Path(tmp).write_text(text + "\n"))
+    if not args.quiet:
+        print(f"\nwrote {_names(['results.json', 'results.csv', *figures])} to {out}")

@@ -1,0 +1,203 @@
+"""Files of the command line: tables, audio items, atomic writes."""
+
+# License: BSD-3-Clause
+
+import contextlib
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .datasets import (
+    load_iemocap,
+    load_msp_podcast,
+    load_ravdess,
+)
+from .features import OpenSmileFunctionals
+
+TARGETS = ["valence", "activation", "dominance"]
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+FEATURE_SETS = {
+    "egemaps": "eGeMAPSv02",
+    "gemaps": "GeMAPSv01b",
+    "compare": "ComParE_2016",
+}
+CORPORA = {"ravdess": load_ravdess, "iemocap": load_iemocap, "msp": load_msp_podcast}
+# Columns of the corpus loaders' frames and of the bundled table that describe an
+# utterance rather than measure it: never features, even when numeric.
+METADATA_COLUMNS = frozenset(
+    "file path id actor sex gender speaker session dialog utterance emotion "
+    "emotion_code category intensity statement repetition modality vocal_channel "
+    "start end label_file line valence_rating activation_rating dominance_rating "
+    "FileName EmoClass EmoAct EmoVal EmoDom SpkrID Gender Split_Set".split()
+)
+CATEGORY_COLUMNS = ("emotion", "category", "EmoClass")
+METRICS = {  # fold record column -> row label of the printed table
+    "ccc_valence": "valence CCC",
+    "ccc_activation": "activation CCC",
+    "ccc_dominance": "dominance CCC",
+    "valence_accuracy": "valence accuracy (3 classes)",
+    "valence_uar": "valence UAR",
+    "fit_time": "fit time (s)",
+}
+
+
+class _UsageError(Exception):
+    """A usage error found after parsing: exit code 2."""
+
+
+# -- files -------------------------------------------------------------------
+
+
+def _atomic_write(path, write_fn):
+    """Write ``path`` by ``write_fn(tmp)`` on a sibling temporary file, then rename.
+
+    The temporary name keeps the suffix (matplotlib and pandas choose the format
+    by it) and starts with a dot; it is removed if ``write_fn`` fails, so that
+    ``path`` is either complete or untouched.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        write_fn(str(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _check_output(path, *, folder=False):
+    """Fail before any work when ``path`` cannot be written later."""
+    path = Path(path)
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"{path}: exists and is not a folder.")
+        return path
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not an output file.")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path.parent}: no such folder for the output {path.name}.")
+    return path
+
+
+def _names(columns, limit=6):
+    """``a, b, c`` or ``a, b, ... (12 in all)`` for messages."""
+    columns = [str(c) for c in columns]
+    shown = ", ".join(columns[:limit])
+    return shown if len(columns) <= limit else f"{shown}, ... ({len(columns)} in all)"
+
+
+def _read_table(path):
+    """A CSV or parquet table (by suffix), with errors naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file.")
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable table ({exc}).") from exc
+
+
+def _write_table(table, path):
+    if str(path).lower().endswith((".parquet", ".pq")):
+        table.to_parquet(path, index=False)
+    else:
+        table.to_csv(path, index=False)
+
+
+def _require_columns(table, columns, source, what=None):
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        label = "column(s)" if what is None else f"{what} column(s)"
+        raise ValueError(f"{source}: no {label} {_names(missing)}.")
+
+
+def _feature_columns(table, exclude):
+    """Numeric columns other than ``exclude``, metadata and saved pandas indexes."""
+    return [
+        c
+        for c in table.columns
+        if c not in exclude
+        and c not in METADATA_COLUMNS
+        and not str(c).startswith("Unnamed:")
+        and pd.api.types.is_numeric_dtype(table[c])
+        and not pd.api.types.is_bool_dtype(table[c])
+    ]
+
+
+def _matrix(table, columns, source, what="feature"):
+    """``table[columns]`` as float64; NaN allowed only in targets."""
+    _require_columns(table, columns, source, what)
+    values = table[list(columns)]
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(values[c])]
+    if text:
+        raise ValueError(f"{source}: {what} column(s) {_names(text)} hold non-numbers.")
+    values = values.to_numpy(dtype=np.float64)
+    if what == "feature" and not np.isfinite(values).all():
+        bad = [
+            c
+            for c, ok in zip(columns, np.isfinite(values).all(axis=0), strict=True)
+            if not ok
+        ]
+        raise ValueError(
+            f"{source}: feature column(s) {_names(bad)} hold empty (NaN) or infinite "
+            "values."
+        )
+    return values
+
+
+def _audio_items(source):
+    """Audio paths: a folder (searched recursively), one audio file or a list file.
+
+    A list file holds one path per line, relative to its own folder; blank lines
+    and lines starting with ``#`` are ignored.
+    """
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(
+            str(p)
+            for p in path.rglob("*")
+            if p.name.lower().endswith(AUDIO_SUFFIXES) and p.is_file()
+        )
+        if not files:
+            raise ValueError(f"{path}: no audio file ({_names(AUDIO_SUFFIXES)}) here.")
+        return files
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file or folder.")
+    if path.name.lower().endswith(AUDIO_SUFFIXES):
+        return [str(path)]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: neither audio nor a list of paths.") from exc
+    items = [
+        str(path.parent / line.strip())
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not items:
+        raise ValueError(f"{path}: lists no audio file.")
+    return items
+
+
+def _functionals(items, features, n_jobs, skip_bad, quiet):
+    """openSMILE functionals of ``items`` as a DataFrame, and the kept positions."""
+    extractor = OpenSmileFunctionals(
+        FEATURE_SETS[features],
+        n_jobs=n_jobs,
+        on_error="skip" if skip_bad else "raise",
+    )
+    if not quiet:
+        print(f"extracting {features} from {len(items)} files", file=sys.stderr)
+    values, kept = extractor.extract(items)
+    for position in sorted(set(range(len(items))) - set(kept.tolist())):
+        print(f"aae-sklearn: skipped unreadable {items[position]}", file=sys.stderr)
+    if not len(kept):
+        raise ValueError(f"none of the {len(items)} audio files could be read.")
+    return pd.DataFrame(values, columns=extractor.get_feature_names_out()), kept
