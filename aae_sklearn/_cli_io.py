@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from .datasets import (
     load_iemocap,
@@ -193,9 +194,19 @@ def _functionals(items, features, n_jobs, skip_bad, quiet):
         n_jobs=n_jobs,
         on_error="skip" if skip_bad else "raise",
     )
-    if not quiet:
-        print(f"extracting {features} from {len(items)} files", file=sys.stderr)
-    values, kept = extractor.extract(items)
+    values, kept = [], []
+    # Chunks small enough for a live progress bar, large enough to keep n_jobs busy.
+    step = 32 * max(1, n_jobs)
+    bar = tqdm(
+        total=len(items), desc=f"extracting {features}", unit="file", disable=quiet
+    )
+    with bar:
+        for start in range(0, len(items), step):
+            chunk_values, chunk_kept = extractor.extract(items[start : start + step])
+            values.append(chunk_values)
+            kept.append(chunk_kept + start)
+            bar.update(len(items[start : start + step]))
+    values, kept = np.concatenate(values), np.concatenate(kept)
     for position in sorted(set(range(len(items))) - set(kept.tolist())):
         print(f"aae-sklearn: skipped unreadable {items[position]}", file=sys.stderr)
     if not len(kept):
