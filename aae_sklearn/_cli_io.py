@@ -190,7 +190,7 @@ def _audio_items(source):
 def _functionals(items, features, n_jobs, skip_bad, quiet):
     """openSMILE functionals of ``items`` as a DataFrame, and the kept positions."""
     extractor = OpenSmileFunctionals(
-        FEATURE_SETS[features],
+        feature_set=FEATURE_SETS[features],
         n_jobs=n_jobs,
         on_error="skip" if skip_bad else "raise",
     )

@@ -128,7 +128,7 @@ def _load_model(path):
 def _feature_set_of(feature_names):
     """The openSMILE feature set (a key of FEATURE_SETS) holding these names."""
     for name, feature_set in FEATURE_SETS.items():
-        names = OpenSmileFunctionals(feature_set).get_feature_names_out()
+        names = OpenSmileFunctionals(feature_set=feature_set).get_feature_names_out()
         if set(feature_names) <= set(names):
             return name
     raise ValueError(

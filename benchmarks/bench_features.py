@@ -48,7 +48,7 @@ CONTENDERS = {
     "OpenSmileFunctionals": lambda n_jobs: OpenSmileFunctionals(n_jobs=n_jobs),
     "FrameFeatures(logmel)": lambda n_jobs: FrameFeatures(n_jobs=n_jobs),
     "FrameFeatures(egemaps_lld)": lambda n_jobs: FrameFeatures(
-        "egemaps_lld", n_jobs=n_jobs
+        kind="egemaps_lld", n_jobs=n_jobs
     ),
 }
 N_JOBS = (1, 2)

@@ -14,6 +14,7 @@ import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy.signal import resample_poly
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
 
 # Tasks per worker: enough to balance utterances of unequal length, few enough
 # that the start-up of each (a fresh openSMILE instance) stays small.
@@ -243,6 +244,12 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
     subclass whose output is not 2-D opts out of ``set_output`` with
     ``auto_wrap_output_keys=None``.
     """
+
+    _parameter_constraints = {
+        "sampling_rate": [Interval(Integral, 1, None, closed="left")],
+        "on_error": [StrOptions({"raise", "skip"})],
+        "n_jobs": [Integral, None],
+    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

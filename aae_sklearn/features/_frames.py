@@ -190,20 +190,18 @@ class FrameFeatures(_BaseAudioTransformer, auto_wrap_output_keys=None):
     """
 
     _parameter_constraints = {
+        **_BaseAudioTransformer._parameter_constraints,
         "kind": [StrOptions({"logmel", "egemaps_lld"})],
         "frame_ms": [Interval(Real, 0, None, closed="neither")],
         "window_ms": [Interval(Real, 0, None, closed="neither")],
         "n_mels": [Interval(Integral, 1, None, closed="left")],
-        "sampling_rate": [Interval(Integral, 1, None, closed="left")],
-        "on_error": [StrOptions({"raise", "skip"})],
-        "n_jobs": [Integral, None],
     }
     _extractor = staticmethod(_frames_extractor)
 
     def __init__(
         self,
-        kind="logmel",
         *,
+        kind="logmel",
         frame_ms=20,
         window_ms=25,
         n_mels=40,

@@ -3,10 +3,9 @@
 # License: BSD-3-Clause
 
 from functools import lru_cache
-from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from ._audio import AudioError, _BaseAudioTransformer, _import_optional
 
@@ -143,17 +142,15 @@ class OpenSmileFunctionals(_BaseAudioTransformer):
     """
 
     _parameter_constraints = {
+        **_BaseAudioTransformer._parameter_constraints,
         "feature_set": [StrOptions(set(FEATURE_SETS))],
-        "sampling_rate": [Interval(Integral, 1, None, closed="left")],
-        "on_error": [StrOptions({"raise", "skip"})],
-        "n_jobs": [Integral, None],
     }
     _extractor = staticmethod(_functionals_extractor)
 
     def __init__(
         self,
-        feature_set="eGeMAPSv02",
         *,
+        feature_set="eGeMAPSv02",
         sampling_rate=16000,
         on_error="raise",
         n_jobs=None,
