@@ -1,8 +1,18 @@
 """scikit-learn's estimator contract, checked on every public estimator."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_cloneable,
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    parametrize_with_checks,
+)
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
+from aae_sklearn.features import FrameFeatures, OpenSmileFunctionals
 
 # Small networks and few epochs: the checks test the contract, not the fit.
 SMALL = dict(
@@ -22,3 +32,28 @@ EXPECTED_FAILED = {}
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED)
 def test_sklearn_contract(estimator, check):
     check(estimator)
+
+
+# scikit-learn's generic checks feed 2-D numeric arrays, which the audio
+# transformers do not take (their input is a list of files), so
+# parametrize_with_checks runs only its cloning check on them; the checks of the
+# parameter API need no data and run here explicitly.
+AUDIO_TRANSFORMERS = [
+    OpenSmileFunctionals(),
+    FrameFeatures(),
+    FrameFeatures(kind="egemaps_lld"),
+]
+API_CHECKS = [
+    check_estimator_cloneable,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_get_params_invariance,
+    check_set_params,
+    check_do_not_raise_errors_in_init_or_set_params,
+]
+
+
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("transformer", AUDIO_TRANSFORMERS, ids=repr)
+def test_audio_transformers_parameter_api(transformer, check):
+    check(type(transformer).__name__, transformer)
