@@ -31,6 +31,8 @@ _METRICS = {
     ),
 }
 _PREDICT_BATCH = 4096
+# Inputs this many training standard deviations out make the networks extrapolate.
+_FAR_OUT = 50.0
 
 
 def _score_columns(y_true, y_pred, *, metric, y_mean, y_scale):
@@ -377,6 +379,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         Xs = self._scale_X(X)
+        self._warn_far_out(Xs)
         module = self.net_.module_
         module.eval()
         with torch.no_grad():
@@ -391,6 +394,24 @@ class _BaseEmotionEstimator(BaseEstimator):
                 "far outside the range seen in fit."
             )
         return code
+
+    def _warn_far_out(self, Xs):
+        """Warn when standardised inputs lie far outside the training data."""
+        far = np.abs(Xs) > _FAR_OUT
+        if not far.any():
+            return
+        row, column = np.unravel_index(np.abs(Xs).argmax(), Xs.shape)
+        names = getattr(self, "feature_names_in_", None)
+        feature = f"feature {column}" if names is None else repr(names[column])
+        warnings.warn(
+            f"{far.any(axis=1).sum()} row(s) of X lie more than {_FAR_OUT:g} "
+            f"training standard deviations out (worst: {feature} of row {row}, "
+            f"{Xs[row, column]:.3g}); the outputs there are extrapolations. "
+            "Heavy-tailed features, such as eGeMAPS's *_stddevNorm, are safer "
+            "behind a QuantileTransformer.",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def predict(self, X):
         """Predict the emotion dimensions of ``X``.

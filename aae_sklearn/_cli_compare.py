@@ -89,6 +89,10 @@ def _compare_data(source, group_column, quiet):
     )
 
 
+# The start of the estimators' warning about inputs far outside the training data.
+_FAR_OUT = "training standard deviations out"
+
+
 def _scores(y_true, y_pred, target_names):
     ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
     row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
@@ -127,7 +131,8 @@ def _cross_validate(data, models, fractions, folds, random_state, quiet):
         file=sys.stderr,
         unit="fit",
     )
-    with bar, warnings.catch_warnings():
+    with bar, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         warnings.simplefilter("ignore", ConvergenceWarning)
         for fraction in fractions:
             for fold, ((train, test), order) in enumerate(
@@ -169,9 +174,25 @@ def _cross_validate(data, models, fractions, folds, random_state, quiet):
                             aae.codes = model.transform(X[test])
                             aae.test = test
                     bar.update()
+    _report_warnings(caught)
     results = pd.DataFrame(records)
     results["n_iter"] = results["n_iter"].astype("Int64")  # None for scikit-learn's
     return results, aae
+
+
+def _report_warnings(caught):
+    """Summarise the estimators' far-out input warnings in one line; pass on others."""
+    far_out = [w for w in caught if _FAR_OUT in str(w.message)]
+    for w in caught:
+        if w not in far_out:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if far_out:
+        print(
+            f"aae-sklearn: note: in {len(far_out)} predictions, test rows lay more "
+            "than 50 training standard deviations out (heavy-tailed features); "
+            "the outputs there are extrapolations.",
+            file=sys.stderr,
+        )
 
 
 def _summary(results):

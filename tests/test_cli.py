@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import warnings
 
 import joblib
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
+from aae_sklearn._cli_compare import _report_warnings
 from aae_sklearn._cli_io import _atomic_write
 from aae_sklearn.cli import main
 from aae_sklearn.datasets import load_ravdess_features
@@ -316,3 +318,19 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     _atomic_write(path, lambda tmp: open(tmp, "w").write("new\n"))
     assert path.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
+
+
+def test_far_out_warnings_become_one_note(capsys):
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            warnings.warn(
+                "2 row(s) of X lie more than 50 training standard deviations out",
+                stacklevel=1,
+            )
+        warnings.warn("something else", RuntimeWarning, stacklevel=1)
+    with pytest.warns(RuntimeWarning, match="something else"):
+        _report_warnings(caught)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "in 3 predictions" in err

@@ -458,11 +458,26 @@ def test_divergence_in_the_first_epoch_is_an_error(
     assert not hasattr(model, "net_")
 
 
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_inputs_far_outside_the_training_data_are_flagged(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    model = make(Estimator, max_iter=1).fit(frame, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(frame)
+    far = frame.copy()
+    far.iloc[7, 4] = 1e3
+    with pytest.warns(UserWarning, match="1 row.*worst: 'f4' of row 7"):
+        model.predict(far)
+
+
 def test_exploding_inputs_at_predict_are_an_error(emotion_data):
     X, y, _ = emotion_data
     model = make(SupervisedEmotionRegressor, max_iter=1).fit(X, y)
     with pytest.raises(FloatingPointError, match="non-finite"):
-        model.predict(np.full((2, X.shape[1]), 1e300))
+        with pytest.warns(UserWarning, match="standard deviations out"):
+            model.predict(np.full((2, X.shape[1]), 1e300))
 
 
 # -- properties -------------------------------------------------------------------
