@@ -1,0 +1,71 @@
+"""Docstring sections shared by the estimators."""
+
+# License: BSD-3-Clause
+
+_COMMON_PARAMS_DOC = """
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity of the hidden layers.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer of the encoder.
+    alpha : float, default=1e-4
+        L2 penalty (Adam's weight decay).
+    batch_size : int, default=64
+        Rows per mini-batch.
+    learning_rate_init : float, default=1e-3
+        Learning rate of every Adam optimizer.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    early_stopping : bool, default=True
+        Set aside ``validation_fraction`` of the labeled rows, score them after
+        every epoch, stop when the score has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the best epoch's weights. When
+        False, the mean supervised training loss is monitored instead.
+    validation_fraction : float, default=0.1
+        Share of the labeled rows set aside for early stopping (at least 2 rows).
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest change of the monitored value that counts as an improvement.
+    scoring : {"ccc", "r2", "neg_mean_squared_error"} or callable, default="ccc"
+        Validation score, averaged over the target columns. A callable is a metric
+        ``metric(y_true, y_pred) -> float`` on one column, greater is better.
+    device : str, default="cpu"
+        torch device to train on: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA
+        where available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout, prior sampling and the
+        validation split. torch's global generators are left as they were.
+    verbose : int, default=0
+        0 is silent; 1 prints a table of the losses after each epoch and shows a
+        progress bar with the live losses of the running epoch.
+    warm_start : bool, default=False
+        Continue from the previous training instead of starting afresh: the
+        networks, optimizers and input scaling are kept,
+        while ``learning_rate_init``, ``alpha``, ``max_iter``, the early stopping
+        settings (and for the autoencoder ``adversarial_weight`` and the emotion
+        prior) take their current values."""
+
+_COMMON_ATTRS_DOC = """
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column names.
+    n_outputs_ : int
+        Number of target columns.
+    target_names_ : ndarray of str
+        Column names of ``y``, when it was a pandas DataFrame or named Series.
+    net_ : skorch.NeuralNet
+        The training engine, holding the torch modules and optimizers.
+    history_ : pandas.DataFrame
+        One row per epoch (index ``epoch``): the mean loss of each phase, the
+        validation loss and score, and the epoch's duration in seconds (``time``).
+    n_iter_ : int
+        Number of epochs run, over all warm-started fits.
+    best_score_ : float or None
+        Best validation score, the one of the restored weights (None without
+        early stopping)."""
+
+
+def _doc(template):
+    """Fill the shared parameter and attribute sections into a docstring."""
+    return template.replace("%(common_params)s", _COMMON_PARAMS_DOC.strip("\n")[4:])
