@@ -436,7 +436,7 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
         wide = table.pivot(index=["labeled_fraction", "fold"], columns="model")
         gain = (wide["value", _AAE] - wide["value", _SUPERVISED]).dropna()
         gain = gain.rename("value").reset_index()
-        _band(axes[1], _mean_std(gain), "C2", "AAE − supervised (mean ± s.d.)")
+        _band(axes[1], _mean_std(gain), "black", "AAE − supervised (mean ± s.d.)")
         axes[1].axhline(0, color="grey", linestyle="--", lw=1, label="no gain")
         axes[1].set_xlabel("labeled training rows (%)")
         axes[1].set_ylabel(f"gain ({gain_unit})")
