@@ -17,9 +17,10 @@ from .datasets import (
     load_msp_podcast,
     load_ravdess,
 )
+from .datasets._ravdess import TARGET_NAMES
 from .features import OpenSmileFunctionals
 
-TARGETS = ["valence", "activation", "dominance"]
+TARGETS = TARGET_NAMES
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
 FEATURE_SETS = {
     "egemaps": "eGeMAPSv02",
