@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aae_sklearn.features import OpenSmileFunctionals
+
 OUT = Path(__file__).resolve().parents[1] / "aae_sklearn/datasets/data"
 OUT = OUT / "ravdess_egemaps.csv.gz"
 METADATA = ["file", "actor", "sex", "emotion", "intensity", "statement", "repetition"]
@@ -42,20 +44,16 @@ def extract(root, files=None):
         One row per utterance: the metadata columns, then the 88 features,
         rounded to 6 significant digits as stored in the bundled table.
     """
-    import opensmile
-
     root = Path(root)
     labels = pd.read_csv(root / "labels.csv", dtype=str)
     if files is not None:
         labels = labels.set_index("file").loc[list(files)].reset_index()
-    smile = opensmile.Smile(
-        feature_set=opensmile.FeatureSet.eGeMAPSv02,
-        feature_level=opensmile.FeatureLevel.Functionals,
-    )
-    features = smile.process_files([str(root / f) for f in labels["file"]])
-    values = features.to_numpy(dtype=np.float64)
+    # The package's own extractor, so that the table matches what users compute.
+    extractor = OpenSmileFunctionals(feature_set="eGeMAPSv02", n_jobs=2)
+    values = extractor.fit_transform([str(root / f) for f in labels["file"]])
     rounded = pd.DataFrame(
-        np.vectorize(lambda v: float(f"{v:.6g}"))(values), columns=features.columns
+        np.vectorize(lambda v: float(f"{v:.6g}"))(values),
+        columns=extractor.get_feature_names_out(),
     )
     meta = labels[METADATA].copy()
     meta["actor"] = meta["actor"].astype(int)
