@@ -20,6 +20,8 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from skorch.callbacks import ProgressBar
 from skorch.helper import predefined_split
 
+from ._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
+from ._networks import CNNEncoder, GRUEncoder, MLPEncoder
 from ._training import DivergenceError, RestoringEarlyStopping, ValidationScore
 from .metrics import concordance_correlation_coefficient
 
@@ -30,7 +32,7 @@ _METRICS = {
         -mean_squared_error(y_true, y_pred)
     ),
 }
-_PREDICT_BATCH = 4096
+_PREDICT_BATCH = {"vectors": 4096, "sequences": 256}
 # Inputs this many training standard deviations out make the networks extrapolate.
 _FAR_OUT = 50.0
 
@@ -45,14 +47,6 @@ def _score_columns(y_true, y_pred, *, metric, y_mean, y_scale):
         if known.sum() >= 2:
             scores.append(metric(y_true[known, j], y_pred[known, j]))
     return float(np.mean(scores)) if scores else np.nan
-
-
-def _standardizer(values):
-    """Column means and scales (1 where a column is constant), ignoring NaN."""
-    mean = np.nanmean(values, axis=0)
-    scale = np.nanstd(values, axis=0)
-    scale[~(scale > 1e-12)] = 1.0
-    return mean, scale
 
 
 def _resolve_device(device):
@@ -92,6 +86,7 @@ class _BaseEmotionEstimator(BaseEstimator):
     """
 
     _parameter_constraints = {
+        "encoder": [StrOptions({"auto", "mlp", "cnn", "gru"})],
         "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -125,6 +120,57 @@ class _BaseEmotionEstimator(BaseEstimator):
             self._device = self.net_.device
 
     # -- validation ---------------------------------------------------------
+
+    def _validate_X(self, X, *, reset, input_name="X"):
+        """``X`` as :class:`Vectors` or :class:`Sequences`; ``reset`` learns its
+        kind and width, otherwise they must match those of fit."""
+        fitted_kind = None if reset else getattr(self, "_input_kind", "vectors")
+        if is_sequence_input(X):
+            if fitted_kind == "vectors":
+                raise ValueError(
+                    f"{type(self).__name__} was fitted on feature vectors, but "
+                    f"{input_name} holds frame sequences; pass a 2-D array."
+                )
+            width = None if reset else self.n_features_in_
+            X = check_sequences(X, n_features=width, input_name=input_name)
+            if reset:
+                self.n_features_in_ = X.n_features
+                self.__dict__.pop("feature_names_in_", None)
+        else:
+            if fitted_kind == "sequences":
+                raise ValueError(
+                    f"{type(self).__name__} was fitted on frame sequences, but "
+                    f"{input_name} is not a list of (n_frames, n_features) arrays "
+                    "nor a NaN-padded 3-D array."
+                )
+            X = Vectors(validate_data(self, X, reset=reset, dtype=np.float64))
+        if reset:
+            self._input_kind = X.kind
+        return X
+
+    def _resolve_encoder(self, kind):
+        """The encoder for inputs of ``kind``: the parameter, or chosen by it."""
+        if self.encoder == "auto":
+            return "mlp" if kind == "vectors" else "cnn"
+        if (self.encoder == "mlp") != (kind == "vectors"):
+            wanted = "2-D feature vectors" if self.encoder == "mlp" else "sequences"
+            raise ValueError(
+                f"encoder={self.encoder!r} takes {wanted}, but X holds "
+                f"{'feature vectors' if kind == 'vectors' else 'frame sequences'}; "
+                "use encoder='auto' to choose from the input."
+            )
+        return self.encoder
+
+    def _make_encoder(self, n_features, hidden, n_outputs):
+        if self._encoder_kind == "mlp":
+            return MLPEncoder(
+                n_features, hidden, n_outputs, self.activation, self.dropout
+            )
+        if self._encoder_kind == "cnn":
+            return CNNEncoder(
+                n_features, hidden, n_outputs, self.activation, self.dropout
+            )
+        return GRUEncoder(n_features, hidden, n_outputs, self.dropout)
 
     def _check_layer_sizes(self, name):
         """The parameter ``name`` as a tuple of positive ints, or ValueError."""
@@ -246,8 +292,15 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _to_tensor(self, values):
         return torch.as_tensor(values, dtype=torch.float32, device=self._device)
 
+    def _inputs(self, X):
+        """The tensors the encoder takes for :class:`Vectors` or :class:`Sequences`."""
+        return self._inputs_of(X.arrays())
+
+    def _dataset(self, X, Y):
+        return torch.utils.data.TensorDataset(*self._inputs(X), self._to_tensor(Y))
+
     def _scale_X(self, X):
-        return (X - self._x_mean) / self._x_scale
+        return X.scaled(self._x_mean, self._x_scale)
 
     def _run(self, X, Y, valid=None, epochs=None):
         """Train the net on standardised ``X`` and ``Y``; mirrors skorch's
@@ -255,19 +308,19 @@ class _BaseEmotionEstimator(BaseEstimator):
         divergence, and restores the best weights in each case."""
         net = self.net_
         net.train_split = None if valid is None else predefined_split(valid)
-        X, Y = self._to_tensor(X), self._to_tensor(Y)
+        dataset = self._dataset(X, Y)
         n_before = len(net.history)
         stopper = dict(net.callbacks_)["stopper"]
         diverged = interrupted = None
-        net.notify("on_train_begin", X=X, y=Y)
+        net.notify("on_train_begin", X=dataset, y=None)
         try:
-            net.fit_loop(X, Y, epochs=epochs)
+            net.fit_loop(dataset, epochs=epochs)
         except KeyboardInterrupt:
             # skorch's early stopping raises it too; only a real one is reported.
             interrupted = stopper.misses_ < stopper.patience
         except DivergenceError as exc:
             diverged = exc
-        net.notify("on_train_end", X=X, y=Y)
+        net.notify("on_train_end", X=dataset, y=None)
         self._record_history()
         restored = stopper.best_model_weights_ is not None
         epoch = len(net.history)
@@ -317,17 +370,19 @@ class _BaseEmotionEstimator(BaseEstimator):
         hidden = self._check_layer_sizes("hidden_layer_sizes")
         self._device = _resolve_device(self.device)
         warm = self.warm_start and hasattr(self, "net_")
-        X = validate_data(self, X, reset=not warm, dtype=np.float64)
+        X = self._validate_X(X, reset=not warm)
+        if not warm:
+            self._encoder_kind = self._resolve_encoder(X.kind)
         y_ndim, Y = self._validate_targets(X, y)
         if X_unlabeled is not None:
-            X_unlabeled = validate_data(
-                self, X_unlabeled, reset=False, dtype=np.float64
+            X_unlabeled = self._validate_X(
+                X_unlabeled, reset=False, input_name="X_unlabeled"
             )
-            X = np.vstack([X, X_unlabeled])
+            X = X.concat(X_unlabeled)
             Y = np.vstack([Y, np.full((len(X_unlabeled), Y.shape[1]), np.nan)])
         if not keep_unlabeled:
-            labeled = ~np.isnan(Y).all(axis=1)
-            X, Y = X[labeled], Y[labeled]
+            labeled = np.flatnonzero(~np.isnan(Y).all(axis=1))
+            X, Y = X.take(labeled), Y[labeled]
         if warm and Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"warm_start=True continues a model of {self.n_outputs_} target(s), "
@@ -336,25 +391,21 @@ class _BaseEmotionEstimator(BaseEstimator):
         rng = check_random_state(self.random_state)
         train, valid = self._split_validation(Y, rng)
         if not warm:
-            self._x_mean, self._x_scale = _standardizer(X[train])
+            self._x_mean, self._x_scale = X.take(train).moments()
         if not warm or self._y_mean is None:
             self._y_mean, self._y_scale = _standardizer(Y[train])
         self._y_ndim = y_ndim
         self.n_outputs_ = Y.shape[1]
         Xs, Ys = self._scale_X(X), (Y - self._y_mean) / self._y_scale
-        valid_set = None
-        if valid is not None:
-            valid_set = torch.utils.data.TensorDataset(
-                self._to_tensor(Xs[valid]), self._to_tensor(Ys[valid])
-            )
+        valid_set = None if valid is None else self._dataset(Xs.take(valid), Ys[valid])
         with _torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
             if warm:
                 self._update_net(Ys[train])
             else:
-                self.net_ = self._build_net(X.shape[1], Y.shape[1], Ys[train], hidden)
+                self.net_ = self._build_net(X.n_features, Y.shape[1], Ys[train], hidden)
                 self.net_.initialize()
             self.net_.max_epochs = self.max_iter
-            self._run(Xs[train], Ys[train], valid_set)
+            self._run(Xs.take(train), Ys[train], valid_set)
         return self
 
     def _update_net(self, y_labeled):
@@ -377,17 +428,17 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _encode(self, X):
         """The encoder's output for raw ``X``, as float64 numpy."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        Xs = self._scale_X(X)
+        Xs = self._scale_X(self._validate_X(X, reset=False))
         self._warn_far_out(Xs)
         module = self.net_.module_
         module.eval()
+        idx, out = [], []
         with torch.no_grad():
-            chunks = [
-                module(self._to_tensor(Xs[i : i + _PREDICT_BATCH])).cpu()
-                for i in range(0, len(Xs), _PREDICT_BATCH)
-            ]
-        code = torch.cat(chunks).numpy().astype(np.float64)
+            for rows, arrays in Xs.chunks(_PREDICT_BATCH[Xs.kind]):
+                idx.append(rows)
+                out.append(module(*self._inputs_of(arrays)).cpu().numpy())
+        code = np.empty((len(Xs), out[0].shape[1]))
+        code[np.concatenate(idx)] = np.concatenate(out)
         if not np.isfinite(code).all():
             raise FloatingPointError(
                 "The network produced non-finite outputs; X probably holds values "
@@ -395,20 +446,24 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         return code
 
+    def _inputs_of(self, arrays):
+        return [torch.as_tensor(a, device=self._device) for a in arrays]
+
     def _warn_far_out(self, Xs):
         """Warn when standardised inputs lie far outside the training data."""
-        far = np.abs(Xs) > _FAR_OUT
+        values, rows = Xs.real_values()
+        far = np.abs(values) > _FAR_OUT
         if not far.any():
             return
-        row, column = np.unravel_index(np.abs(Xs).argmax(), Xs.shape)
+        line, column = np.unravel_index(np.abs(values).argmax(), values.shape)
         names = getattr(self, "feature_names_in_", None)
         feature = f"feature {column}" if names is None else repr(names[column])
         warnings.warn(
-            f"{far.any(axis=1).sum()} row(s) of X lie more than {_FAR_OUT:g} "
-            f"training standard deviations out (worst: {feature} of row {row}, "
-            f"{Xs[row, column]:.3g}); the outputs there are extrapolations. "
-            "Heavy-tailed features, such as eGeMAPS's *_stddevNorm, are safer "
-            "behind a QuantileTransformer.",
+            f"{len(np.unique(rows[far.any(axis=1)]))} row(s) of X lie more than "
+            f"{_FAR_OUT:g} training standard deviations out (worst: {feature} of "
+            f"row {rows[line]}, {values[line, column]:.3g}); the outputs there are "
+            "extrapolations. Heavy-tailed features, such as eGeMAPS's "
+            "*_stddevNorm, are safer behind a QuantileTransformer.",
             UserWarning,
             stacklevel=4,
         )

@@ -8,16 +8,16 @@ import numpy as np
 from sklearn.base import RegressorMixin, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import _BaseEmotionEstimator, _resolve_device, _standardizer, _torch_seed
+from ._base import _BaseEmotionEstimator, _resolve_device, _torch_seed
 from ._docstrings import _COMMON_ATTRS_DOC, _doc
 from ._networks import (
     Discriminator,
     EmpiricalPrior,
     GaussianPrior,
     MLPDecoder,
-    MLPEncoder,
+    SequenceDecoder,
     UniformPrior,
 )
 from ._training import AAENet, SupervisedNet
@@ -65,6 +65,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     def __init__(
         self,
         *,
+        encoder="auto",
         hidden_layer_sizes=(256, 128),
         activation="relu",
         dropout=0.0,
@@ -82,6 +83,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         verbose=0,
         warm_start=False,
     ):
+        self.encoder = encoder
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout
@@ -100,9 +102,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         self.warm_start = warm_start
 
     def _build_net(self, n_features, n_outputs, y_labeled, hidden):
-        encoder = MLPEncoder(
-            n_features, hidden, n_outputs, self.activation, self.dropout
-        )
+        encoder = self._make_encoder(n_features, hidden, n_outputs)
         return SupervisedNet(encoder, n_targets=n_outputs, **self._common_net_params())
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -226,6 +226,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     def __init__(
         self,
         *,
+        encoder="auto",
         hidden_layer_sizes=(256, 128),
         style_dim=100,
         emotion_prior="labels",
@@ -248,6 +249,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         verbose=0,
         warm_start=False,
     ):
+        self.encoder = encoder
         self.hidden_layer_sizes = hidden_layer_sizes
         self.style_dim = style_dim
         self.emotion_prior = emotion_prior
@@ -298,9 +300,10 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             )
         else:
             disc_style = style_prior = None
+        decoder = MLPDecoder if self._encoder_kind == "mlp" else SequenceDecoder
         return AAENet(
-            MLPEncoder(n_features, hidden, n_latent, self.activation, self.dropout),
-            decoder=MLPDecoder(n_latent, hidden[::-1], n_features, self.activation),
+            self._make_encoder(n_features, hidden, n_latent),
+            decoder=decoder(n_latent, hidden[::-1], n_features, self.activation),
             disc_emotion=Discriminator(n_outputs, discriminator),
             disc_style=disc_style,
             emotion_prior=self._make_emotion_prior(n_outputs, y_labeled),
@@ -366,7 +369,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         """
         self._validate_params()
         first = not hasattr(self, "net_")
-        X = validate_data(self, X, reset=first, dtype=np.float64)
+        X = self._validate_X(X, reset=first)
         if not first and n_outputs not in (None, self.n_outputs_):
             raise ValueError(
                 f"The model has {self.n_outputs_} emotion node(s); got "
@@ -376,16 +379,17 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         if first:
             hidden = self._check_layer_sizes("hidden_layer_sizes")
             self._device = _resolve_device(self.device)
+            self._encoder_kind = self._resolve_encoder(X.kind)
             self.n_outputs_ = 3 if n_outputs is None else int(n_outputs)
             if self.n_outputs_ < 1:
                 raise ValueError(f"n_outputs must be positive, got {n_outputs}.")
-            self._x_mean, self._x_scale = _standardizer(X)
+            self._x_mean, self._x_scale = X.moments()
             self._y_mean, self._y_scale = None, None
             self._y_ndim = 2
         Y = np.full((len(X), self.n_outputs_), np.nan)
         with _torch_seed(seed, self._device):
             if first:
-                self.net_ = self._build_net(X.shape[1], self.n_outputs_, None, hidden)
+                self.net_ = self._build_net(X.n_features, self.n_outputs_, None, hidden)
                 self.net_.initialize()
             self._run(self._scale_X(X), Y, epochs=1)
         return self

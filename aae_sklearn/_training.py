@@ -32,12 +32,16 @@ class Batches:
     """Mini-batches of in-memory tensors, reshuffled on every pass.
 
     Indexing whole tensors avoids the per-sample collation of a ``DataLoader``,
-    which costs more than the forward pass of a small network.
+    which costs more than the forward pass of a small network. For padded
+    sequences, ``(frames, lengths, y)``, each batch is cut to its longest
+    sequence, and shuffled passes draw batches of similar lengths (bucketing),
+    so that little of the computation is spent on padding.
 
     Parameters
     ----------
     dataset : torch.utils.data.TensorDataset
-        The tensors to slice, all with the same first dimension.
+        The tensors to slice, all with the same first dimension: ``(X, y)`` or
+        ``(frames, lengths, y)``.
     batch_size : int
         Rows per batch (the last one may be smaller).
     shuffle : bool, default=False
@@ -48,20 +52,32 @@ class Batches:
         self.tensors = dataset.tensors
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.lengths = self.tensors[1] if len(self.tensors) == 3 else None
 
     def __len__(self):
         return -(-len(self.tensors[0]) // self.batch_size)
 
-    def __iter__(self):
+    def _order(self):
         n = len(self.tensors[0])
         device = self.tensors[0].device
-        if self.shuffle:
-            order = torch.randperm(n, device=device)
-            for idx in order.split(self.batch_size):
-                yield tuple(t[idx] for t in self.tensors)
-        else:
-            for start in range(0, n, self.batch_size):
-                yield tuple(t[start : start + self.batch_size] for t in self.tensors)
+        if not self.shuffle:
+            return torch.arange(n, device=device)
+        if self.lengths is None:
+            return torch.randperm(n, device=device)
+        # Sorting on lengths blurred by +-10 % keeps batches nearly uniform in
+        # length while their composition still changes from pass to pass.
+        noise = 1.0 + 0.2 * (torch.rand(n, device=device) - 0.5)
+        return torch.argsort(self.lengths * noise)
+
+    def __iter__(self):
+        batches = self._order().split(self.batch_size)
+        if self.shuffle and self.lengths is not None:
+            batches = [batches[i] for i in torch.randperm(len(batches))]
+        for idx in batches:
+            batch = [t[idx] for t in self.tensors]
+            if self.lengths is not None:
+                batch[0] = batch[0][:, : int(batch[1].max())]
+            yield tuple(batch)
 
 
 def masked_mse(pred, target):
@@ -69,6 +85,15 @@ def masked_mse(pred, target):
     known = ~torch.isnan(target)
     diff = torch.where(known, pred - torch.nan_to_num(target), 0.0)
     return diff.pow(2).sum() / known.sum().clamp(min=1)
+
+
+def reconstruction_loss(reconstruction, x, lengths=None):
+    """Mean squared reconstruction error; over the real frames of sequences."""
+    if lengths is None:
+        return F.mse_loss(reconstruction, x)
+    mask = torch.arange(x.shape[1], device=x.device) < lengths[:, None]
+    squared = (reconstruction - x).pow(2).sum(dim=2)
+    return squared[mask].sum() / (mask.sum() * x.shape[2])
 
 
 class PhaseLosses(Callback):
@@ -98,7 +123,7 @@ class ValidationScore(Callback):
 
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if not training:
-            self._true.append(batch[1])
+            self._true.append(batch[-1])
             self._pred.append(y_pred)
 
     def on_epoch_end(self, net, **kwargs):
@@ -144,6 +169,15 @@ class RestoringEarlyStopping(EarlyStopping):
         self._sink(f"Restoring best model from epoch {self.best_epoch_}.", net.verbose)
 
 
+def _labeled_rows(inputs, labeled):
+    """The rows ``labeled`` of the encoder's inputs; sequences are cut again to
+    the longest one kept."""
+    if len(inputs) == 1:
+        return (inputs[0][labeled],)
+    frames, lengths = inputs[0][labeled], inputs[1][labeled]
+    return frames[:, : int(lengths.max())], lengths
+
+
 class SupervisedNet(NeuralNet):
     """Encoder trained on labeled rows only: the fully supervised baseline.
 
@@ -184,7 +218,7 @@ class SupervisedNet(NeuralNet):
     def get_iterator(self, dataset, training=False):
         if training:
             # Fully labeled data (the common case) takes the plain loss.
-            self.complete_targets_ = not torch.isnan(dataset.tensors[1]).any()
+            self.complete_targets_ = not torch.isnan(dataset.tensors[-1]).any()
         return Batches(dataset, self.batch_size, shuffle=training)
 
     def _train_mode(self):
@@ -218,29 +252,32 @@ class SupervisedNet(NeuralNet):
         optimizer.step()
         self.history.record_batch(name, value)
 
-    def _supervised_phase(self, Xi, yi):
+    def _supervised_phase(self, inputs, yi):
+        """Regress the targets of the labeled rows; ``inputs`` are the encoder's
+        arguments: ``(X,)`` or ``(frames, lengths)``."""
         loss_fn = F.mse_loss
         if not self.complete_targets_:
             labeled = ~torch.isnan(yi).all(dim=1)
             if not labeled.any():
                 return 0.0
             if not labeled.all():
-                Xi, yi = Xi[labeled], yi[labeled]
+                inputs = _labeled_rows(inputs, labeled)
+                yi = yi[labeled]
             loss_fn = masked_mse
-        loss = loss_fn(self.module_(Xi)[:, : self.n_targets], yi)
+        loss = loss_fn(self.module_(*inputs)[:, : self.n_targets], yi)
         self._step(self.optimizer_, loss, "supervised_loss")
         return loss.detach()
 
     def train_step(self, batch, **fit_params):
         self._train_mode()
-        Xi, yi = batch
-        return {"loss": torch.as_tensor(self._supervised_phase(Xi, yi))}
+        *inputs, yi = batch
+        return {"loss": torch.as_tensor(self._supervised_phase(inputs, yi))}
 
     def validation_step(self, batch, **fit_params):
         self._set_training(False)
-        Xi, yi = batch
+        *inputs, yi = batch
         with torch.no_grad():
-            y_pred = self.module_(Xi)[:, : self.n_targets]
+            y_pred = self.module_(*inputs)[:, : self.n_targets]
         return {"loss": masked_mse(y_pred, yi), "y_pred": y_pred}
 
 
@@ -347,8 +384,8 @@ class AAENet(SupervisedNet):
             loss = loss + F.binary_cross_entropy_with_logits(logits, labels)
         self._step(self.optimizer_discriminator_, loss, "discriminator_loss")
 
-    def _generator_phase(self, Xi):
-        code = self.module_(Xi)
+    def _generator_phase(self, inputs):
+        code = self.module_(*inputs)
         loss = 0.0
         for disc, _, part in self._parts():
             logits = disc(code[:, part])
@@ -359,9 +396,9 @@ class AAENet(SupervisedNet):
 
     def train_step(self, batch, **fit_params):
         self._train_mode()
-        Xi, yi = batch
-        code = self.module_(Xi)
-        reconstruction = F.mse_loss(self.decoder_(code), Xi)
+        *inputs, yi = batch
+        code = self.module_(*inputs)
+        reconstruction = reconstruction_loss(self.decoder_(code, *inputs[1:]), *inputs)
         self._step(
             self.optimizer_reconstruction_, reconstruction, "reconstruction_loss"
         )
@@ -369,6 +406,6 @@ class AAENet(SupervisedNet):
             # The discriminators judge the codes of phase 1, as a GAN reuses its
             # fake batch; the generator step needs fresh codes for its gradient.
             self._discriminator_phase(code.detach())
-            self._generator_phase(Xi)
-        supervised = self._supervised_phase(Xi, yi)
+            self._generator_phase(inputs)
+        supervised = self._supervised_phase(inputs, yi)
         return {"loss": reconstruction.detach() + supervised}
