@@ -19,7 +19,7 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GroupKFold
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVR
 from sklearn.utils import Bunch
 from tqdm import tqdm
@@ -27,11 +27,14 @@ from tqdm import tqdm
 from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
 from ._cli_io import (
     CATEGORY_COLUMNS,
+    FRAME_KINDS,
+    FRAME_MS,
     METRICS,
     TARGETS,
     _atomic_write,
     _check_output,
     _feature_columns,
+    _frames,
     _functionals,
     _matrix,
     _names,
@@ -48,8 +51,12 @@ from .metrics import binned_accuracy, concordance_correlation_coefficient
 # -- compare -------------------------------------------------------------------
 
 
-def _compare_data(source, group_column, quiet):
-    """X, y, groups and categories (None if unknown) of ``--data``."""
+def _compare_data(source, group_column, quiet, frame_kind=None):
+    """X, y, groups and categories (None if unknown) of ``--data``.
+
+    With a ``frame_kind``, ``--data`` is an audio folder and X its frame
+    sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
+    """
     if source == "bundled":
         data = load_ravdess_features()
         return Bunch(
@@ -62,9 +69,13 @@ def _compare_data(source, group_column, quiet):
     path = Path(source)
     if path.is_dir():
         corpus = load_ravdess(path)
-        features, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
+        if frame_kind is None:
+            features, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
+            features = features.to_numpy()
+        else:
+            features, _ = _frames(corpus.data, frame_kind, 2, False, quiet)
         return Bunch(
-            data=features.to_numpy(),
+            data=features,
             target=corpus.target,
             groups=corpus.groups,
             categories=corpus.frame["emotion"].to_numpy(),
@@ -101,7 +112,12 @@ def _scores(y_true, y_pred, target_names):
     return row
 
 
-def _models(max_iter, random_state, baselines):
+def _mean_std(sequences):
+    """Mean and standard deviation of each frame feature over each sequence."""
+    return np.array([np.hstack([f.mean(axis=0), f.std(axis=0)]) for f in sequences])
+
+
+def _models(max_iter, random_state, baselines, sequences=False):
     models = {
         "AAEEmotionRegressor": AAEEmotionRegressor(
             max_iter=max_iter, random_state=random_state
@@ -111,8 +127,13 @@ def _models(max_iter, random_state, baselines):
         ),
     }
     if baselines:
-        models["SVR"] = MultiOutputRegressor(make_pipeline(StandardScaler(), SVR()))
-        models["Ridge"] = make_pipeline(StandardScaler(), Ridge())
+        svr = MultiOutputRegressor(make_pipeline(StandardScaler(), SVR()))
+        ridge = make_pipeline(StandardScaler(), Ridge())
+        if sequences:
+            # They take vectors: the usual functionals of a frame-level baseline.
+            svr = make_pipeline(FunctionTransformer(_mean_std), svr)
+            ridge = make_pipeline(FunctionTransformer(_mean_std), ridge)
+        models["SVR"], models["Ridge"] = svr, ridge
     return models
 
 
@@ -271,16 +292,41 @@ def _compare_figures(data, results, aae, fractions):
     return figures
 
 
-def _run_compare(args):
-    if args.features == "frames":
+def _frame_kind(args):
+    """The FrameFeatures kind of ``--features frames``, None for functionals."""
+    if args.features != "frames":
+        if args.frame_kind is not None:
+            raise _UsageError("--frame-kind needs --features frames.")
+        return None
+    path = Path(args.data)
+    if args.data == "bundled" or path.is_file():
+        table = "the bundled table" if args.data == "bundled" else str(path)
         raise _UsageError(
-            "--features frames: frame sequences are not supported by the estimators "
-            "yet; use --features egemaps."
+            f"--features frames needs an audio folder as --data, not {table}: "
+            "frames are extracted from audio."
         )
+    if not path.is_dir():
+        raise ValueError(f"{path}: no such folder.")
+    return args.frame_kind or FRAME_KINDS[0]
+
+
+def _frames_summary(data):
+    """Frame counts of sequence data, for the config."""
+    lengths = np.array([len(frames) for frames in data.data])
+    return {
+        "min": int(lengths.min()),
+        "median": float(np.median(lengths)),
+        "max": int(lengths.max()),
+    }
+
+
+def _run_compare(args):
+    frame_kind = _frame_kind(args)
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
-    data = _compare_data(args.data, args.group_column, args.quiet)
-    models = _models(args.max_iter, args.random_state, args.baselines)
+    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
+    sequences = frame_kind is not None
+    models = _models(args.max_iter, args.random_state, args.baselines, sequences)
     results, aae = _cross_validate(
         data, models, fractions, args.folds, args.random_state, args.quiet
     )
@@ -292,6 +338,8 @@ def _run_compare(args):
         "command": "compare",
         "data": args.data,
         "features": args.features,
+        "frame_kind": frame_kind,
+        "frame_ms": FRAME_MS if sequences else None,
         "group_column": args.group_column,
         "labeled_fractions": fractions,
         "folds": args.folds,
@@ -300,7 +348,9 @@ def _run_compare(args):
         "baselines": args.baselines,
         "models": list(models),
         "n_samples": int(len(data.data)),
-        "n_features": int(data.data.shape[1]),
+        # Per frame for sequences; the baselines then see twice as many.
+        "n_features": int(data.data[0].shape[1] if sequences else data.data.shape[1]),
+        "n_frames": _frames_summary(data) if sequences else None,
         "n_groups": int(len(np.unique(data.groups))),
         "versions": _versions(),
     }

@@ -18,7 +18,7 @@ from .datasets import (
     load_ravdess,
 )
 from .datasets._ravdess import TARGET_NAMES
-from .features import OpenSmileFunctionals
+from .features import FrameFeatures, OpenSmileFunctionals
 
 TARGETS = TARGET_NAMES
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
@@ -27,6 +27,9 @@ FEATURE_SETS = {
     "gemaps": "GeMAPSv01b",
     "compare": "ComParE_2016",
 }
+# FrameFeatures' kinds, the default first, and the hop of --features frames.
+FRAME_KINDS = ("logmel", "egemaps_lld")
+FRAME_MS = 20
 CORPORA = {"ravdess": load_ravdess, "iemocap": load_iemocap, "msp": load_msp_podcast}
 # Columns of the corpus loaders' frames and of the bundled table that describe an
 # utterance rather than measure it: never features, even when numeric.
@@ -188,19 +191,12 @@ def _audio_items(source):
     return items
 
 
-def _functionals(items, features, n_jobs, skip_bad, quiet):
-    """openSMILE functionals of ``items`` as a DataFrame, and the kept positions."""
-    extractor = OpenSmileFunctionals(
-        feature_set=FEATURE_SETS[features],
-        n_jobs=n_jobs,
-        on_error="skip" if skip_bad else "raise",
-    )
+def _extract(extractor, items, n_jobs, desc, quiet):
+    """``extractor.extract(items)`` in chunks under a progress bar; reports skips."""
     values, kept = [], []
     # Chunks small enough for a live progress bar, large enough to keep n_jobs busy.
     step = 32 * max(1, n_jobs)
-    bar = tqdm(
-        total=len(items), desc=f"extracting {features}", unit="file", disable=quiet
-    )
+    bar = tqdm(total=len(items), desc=desc, unit="file", disable=quiet)
     with bar:
         for start in range(0, len(items), step):
             chunk_values, chunk_kept = extractor.extract(items[start : start + step])
@@ -212,4 +208,29 @@ def _functionals(items, features, n_jobs, skip_bad, quiet):
         print(f"aae-sklearn: skipped unreadable {items[position]}", file=sys.stderr)
     if not len(kept):
         raise ValueError(f"none of the {len(items)} audio files could be read.")
+    return values, kept
+
+
+def _functionals(items, features, n_jobs, skip_bad, quiet):
+    """openSMILE functionals of ``items`` as a DataFrame, and the kept positions."""
+    extractor = OpenSmileFunctionals(
+        feature_set=FEATURE_SETS[features],
+        n_jobs=n_jobs,
+        on_error="skip" if skip_bad else "raise",
+    )
+    values, kept = _extract(extractor, items, n_jobs, f"extracting {features}", quiet)
     return pd.DataFrame(values, columns=extractor.get_feature_names_out()), kept
+
+
+def _frames(items, kind, n_jobs, skip_bad, quiet):
+    """Frame sequences of ``items`` (a 1-D object array of 2-D arrays), kept positions.
+
+    One frame every ``FRAME_MS`` milliseconds; see :class:`FrameFeatures`.
+    """
+    extractor = FrameFeatures(
+        kind=kind,
+        frame_ms=FRAME_MS,
+        n_jobs=n_jobs,
+        on_error="skip" if skip_bad else "raise",
+    )
+    return _extract(extractor, items, n_jobs, f"extracting {kind} frames", quiet)

@@ -4,7 +4,8 @@ A thin front end over the public API; it knows nothing of torch.
 
 - ``compare`` cross-validates the autoencoder against its supervised baseline (and,
   with ``--baselines``, scikit-learn's SVR and Ridge) on speaker-grouped folds,
-  hiding the labels of part of each training fold;
+  hiding the labels of part of each training fold, on openSMILE functionals or,
+  with ``--features frames``, on the 20 ms frame sequences of an audio folder;
 - ``extract`` turns audio files into a table of openSMILE functionals;
 - ``fit`` trains an estimator on such a table and saves it with joblib;
 - ``predict`` applies a saved estimator to a table or to audio files.
@@ -32,6 +33,7 @@ from ._cli_compare import _run_compare
 from ._cli_io import (
     CORPORA,
     FEATURE_SETS,
+    FRAME_KINDS,
     TARGETS,
     _atomic_write,
     _audio_items,
@@ -192,11 +194,18 @@ examples:
   aae-sklearn compare                      # bundled RAVDESS, 6 folds, all labels
   aae-sklearn compare --labeled-fraction 0.1 0.25 1 --baselines --out results/
   aae-sklearn compare --data features.csv --group-column speaker
+  aae-sklearn compare --data path/to/ravdess --features frames --baselines
 
 --data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package), a
 CSV/parquet table (feature columns, valence, activation and dominance, and the
 group column) or a RAVDESS audio folder (eGeMAPS extracted once). With --out the
 folder receives results.json, results.csv and PNG figures.
+
+--features frames needs an audio folder: each file becomes a sequence of 20 ms
+frames (--frame-kind: 40 log mel bands, or the 25 eGeMAPS low-level
+descriptors), which the AAE and supervised models read with a CNN encoder. SVR
+and Ridge take vectors: they get the mean and standard deviation of each frame
+feature over the utterance.
 """
 EXTRACT_EPILOG = """\
 examples:
@@ -208,6 +217,7 @@ Without --corpus, SOURCE is a folder searched recursively for .wav, .flac, .ogg
 and .mp3 files, one audio file, or a text file of paths (relative to its own
 folder). The table has one row per file: the file, the corpus metadata and
 targets with --corpus, then the features. Parquet if OUTPUT ends in .parquet.
+Frame sequences have no table form: see 'aae-sklearn compare --features frames'.
 """
 FIT_EPILOG = """\
 example:
@@ -261,7 +271,17 @@ def _parser():
         COMPARE_EPILOG,
     )
     cmp.add_argument("--data", default="bundled", help="bundled, a table or a folder")
-    cmp.add_argument("--features", choices=["egemaps", "frames"], default="egemaps")
+    cmp.add_argument(
+        "--features",
+        choices=["egemaps", "frames"],
+        default="egemaps",
+        help="functionals, or frame sequences of an audio folder (egemaps)",
+    )
+    cmp.add_argument(
+        "--frame-kind",
+        choices=FRAME_KINDS,
+        help=f"features of each frame, with --features frames ({FRAME_KINDS[0]})",
+    )
     cmp.add_argument("--group-column", default="speaker", help="of a table (speaker)")
     cmp.add_argument(
         "--labeled-fraction",
@@ -274,7 +294,11 @@ def _parser():
     cmp.add_argument("--folds", type=_at_least(2), default=6, help="GroupKFold (6)")
     cmp.add_argument("--max-iter", type=_at_least(1), default=200, help="epochs (200)")
     cmp.add_argument("--random-state", type=int, default=0, help="seed (0)")
-    cmp.add_argument("--baselines", action="store_true", help="add SVR and Ridge")
+    cmp.add_argument(
+        "--baselines",
+        action="store_true",
+        help="add SVR and Ridge (on frames: their per-utterance mean and std)",
+    )
     cmp.add_argument("--out", metavar="DIR", help="write results and figures here")
 
     ext = command(

@@ -43,14 +43,26 @@ def bundled_csv(tmp_path_factory):
     return path
 
 
+def _copy_ravdess(ravdess_root, root, actors, pick):
+    """Copy a slice ``pick`` of each actor's sorted files into ``root``, as RAVDESS."""
+    for actor in actors:
+        folder = root / f"Actor_{actor:02d}"
+        folder.mkdir(parents=True)
+        for source in sorted((ravdess_root / folder.name).glob("*.flac"))[pick]:
+            shutil.copy(source, folder)
+    return root
+
+
 @pytest.fixture
 def audio_folder(ravdess_root, tmp_path):
     """Three real RAVDESS files of actor 1, in the corpus layout."""
-    folder = tmp_path / "audio" / "Actor_01"
-    folder.mkdir(parents=True)
-    for source in sorted((ravdess_root / "Actor_01").glob("*.flac"))[:3]:
-        shutil.copy(source, folder)
-    return folder.parent
+    return _copy_ravdess(ravdess_root, tmp_path / "audio", [1], slice(3))
+
+
+@pytest.fixture
+def two_actors(ravdess_root, tmp_path):
+    """Eight RAVDESS files (eight emotions) of each of actors 1 and 2."""
+    return _copy_ravdess(ravdess_root, tmp_path / "audio", [1, 2], slice(0, 60, 8))
 
 
 def test_compare_writes_results_and_figures(tmp_path, capsys):
@@ -97,14 +109,55 @@ def test_compare_reads_a_table_and_omits_the_gain_figure(bundled_csv, tmp_path):
     out = tmp_path / "cmp"
     argv = ["compare", "--data", str(bundled_csv), "--folds", "2", *FAST]
     assert main([*argv, "--out", str(out)]) == 0
-    assert json.loads((out / "results.json").read_text())["config"]["n_samples"] == 240
+    config = json.loads((out / "results.json").read_text())["config"]
+    assert config["n_samples"] == 240 and config["n_features"] == 88
+    assert config["features"] == "egemaps" and config["frame_kind"] is None
     assert (out / "emotion_latent.png").is_file()
     assert not (out / "gain_vs_labeled_fraction.png").exists()
 
 
-def test_compare_refuses_frame_features(capsys):
-    assert main(["compare", "--features", "frames"]) == 2
-    assert "frame sequences are not supported" in _error_line(capsys)
+@pytest.mark.parametrize("kind, n_features", [("logmel", 40), ("egemaps_lld", 25)])
+def test_compare_on_frame_sequences(kind, n_features, two_actors, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    argv = ["compare", "--data", str(two_actors), "--features", "frames"]
+    argv += ["--frame-kind", kind, "--folds", "2", "--labeled-fraction", "0.5"]
+    assert main([*argv, "--max-iter", "2", "--baselines", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"extracting {kind} frames" in captured.err
+    assert "labeled fraction 0.5" in captured.out and "Ridge" in captured.out
+
+    config = json.loads((out / "results.json").read_text())["config"]
+    assert config["features"] == "frames" and config["frame_kind"] == kind
+    assert config["frame_ms"] == 20 and config["n_features"] == n_features
+    assert config["n_samples"] == 16 and config["n_groups"] == 2
+    # RAVDESS utterances last about 3.5 s: some 175 frames of 20 ms.
+    assert 100 < config["n_frames"]["min"] <= config["n_frames"]["max"] < 300
+
+    folds = pd.read_csv(out / "results.csv")
+    assert {"model", "fold", "n_labeled", "n_unlabeled", "ccc_valence"} <= set(folds)
+    models = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "SVR", "Ridge"]
+    assert folds["model"].tolist() == models * 2
+    assert (folds["n_labeled"] == 4).all() and (folds["n_unlabeled"] == 4).all()
+    assert folds["valence_uar"].notna().all()
+    assert (out / "emotion_latent.png").is_file()
+    _no_leftovers(out)
+
+
+@pytest.mark.parametrize("data", ["bundled", "table"])
+def test_frames_need_an_audio_folder(data, bundled_csv, tmp_path, capsys):
+    source = str(bundled_csv) if data == "table" else data
+    out = tmp_path / "cmp"
+    argv = ["compare", "--data", source, "--features", "frames", "--out", str(out)]
+    assert main(argv) == 2
+    err = _error_line(capsys)
+    assert "--features frames needs an audio folder" in err
+    assert (str(bundled_csv) if data == "table" else "bundled table") in err
+    assert not out.exists()
+
+
+def test_frame_kind_needs_frames(capsys):
+    assert main(["compare", "--frame-kind", "logmel"]) == 2
+    assert "--frame-kind needs --features frames" in _error_line(capsys)
 
 
 def _without_targets(table):
@@ -279,6 +332,8 @@ def test_debug_shows_the_traceback(tmp_path):
         (["compare", "--folds", "1"], "folds"),
         (["compare", "--features", "mfcc"], "invalid choice"),
         (["extract", "folder"], "--output"),
+        # Frame sequences have no table form for fit and predict to read.
+        (["extract", "folder", "-o", "x.csv", "--features", "frames"], "'frames'"),
         (["frobnicate"], "invalid choice"),
     ],
 )
