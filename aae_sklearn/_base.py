@@ -473,8 +473,9 @@ class _BaseEmotionEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Utterance-level feature vectors.
+        X : array-like of shape (n_samples, n_features), or sequences
+            Inputs of the kind seen in ``fit``: feature vectors, or a list of
+            frame sequences (or a NaN-padded 3-D array).
 
         Returns
         -------

@@ -3,6 +3,13 @@
 # License: BSD-3-Clause
 
 _COMMON_PARAMS_DOC = """
+    encoder : {"auto", "mlp", "cnn", "gru"}, default="auto"
+        Network that encodes ``X``. ``"mlp"``: fully connected layers, for 2-D
+        feature vectors. For frame sequences, ``"cnn"``: dilated 1-D
+        convolutions over time, or ``"gru"``: bidirectional GRUs (slower on
+        CPU), each followed by the mean and standard deviation over the real
+        frames. ``"auto"`` takes ``"mlp"`` for vectors and ``"cnn"`` for
+        sequences.
     activation : {"relu", "tanh", "leaky_relu"}, default="relu"
         Non-linearity of the hidden layers.
     dropout : float, default=0.0

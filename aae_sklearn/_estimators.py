@@ -36,7 +36,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     Parameters
     ----------
     hidden_layer_sizes : int or tuple of int, default=(256, 128)
-        Width of each hidden layer of the encoder.
+        Width of each hidden layer of the encoder (channels of each convolution
+        for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
     %(common_params)s
 
     Attributes
@@ -65,8 +66,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     def __init__(
         self,
         *,
-        encoder="auto",
         hidden_layer_sizes=(256, 128),
+        encoder="auto",
         activation="relu",
         dropout=0.0,
         alpha=1e-4,
@@ -83,8 +84,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         verbose=0,
         warm_start=False,
     ):
-        self.encoder = encoder
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.encoder = encoder
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha
@@ -111,8 +112,11 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Utterance-level feature vectors, e.g. eGeMAPS functionals.
+        X : array-like of shape (n_samples, n_features), or sequences
+            Utterance-level feature vectors, e.g. eGeMAPS functionals; or frame
+            sequences: a list of arrays of shape (n_frames_i, n_features), or
+            an array of shape (n_samples, n_steps, n_features) padded at the
+            end with NaN frames.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets, e.g. valence, activation and dominance. NaN marks a missing
             rating; rows whose targets are all NaN are ignored.
@@ -130,11 +134,12 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     __doc__ = _doc(
         """Semi-supervised adversarial autoencoder for speech emotion recognition.
 
-    The encoder maps a feature vector to a latent code made of an *emotion part*,
-    one node per target (valence, activation, dominance, ...), and a larger *style
-    part* for everything else (speaker, words, channel). A decoder reconstructs the
-    input from the whole code, and one discriminator per part pushes the codes
-    towards a prior. Every mini-batch runs three phases, each with its own Adam
+    The encoder maps a feature vector, or a sequence of frame features, to a
+    latent code made of an *emotion part*, one node per target (valence,
+    activation, dominance, ...), and a larger *style part* for everything else
+    (speaker, words, channel). A decoder reconstructs the input (every frame, for
+    sequences) from the whole code, and one discriminator per part pushes the
+    codes towards a prior. Every mini-batch runs three phases, each with its own Adam
     optimizer:
 
     1. reconstruction of every row, labeled or not;
@@ -151,7 +156,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     Parameters
     ----------
     hidden_layer_sizes : int or tuple of int, default=(256, 128)
-        Width of each hidden layer of the encoder; the decoder mirrors it.
+        Width of each hidden layer of the encoder (channels of each convolution
+        for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
+        the decoder mirrors it.
     style_dim : int, default=100
         Number of style nodes; 0 leaves only the emotion part (and no style
         discriminator).
@@ -226,13 +233,13 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     def __init__(
         self,
         *,
-        encoder="auto",
         hidden_layer_sizes=(256, 128),
         style_dim=100,
         emotion_prior="labels",
         style_prior="gaussian",
         adversarial_weight=0.1,
         discriminator_layer_sizes=(64, 64),
+        encoder="auto",
         activation="relu",
         dropout=0.0,
         alpha=1e-4,
@@ -249,13 +256,13 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         verbose=0,
         warm_start=False,
     ):
-        self.encoder = encoder
         self.hidden_layer_sizes = hidden_layer_sizes
         self.style_dim = style_dim
         self.emotion_prior = emotion_prior
         self.style_prior = style_prior
         self.adversarial_weight = adversarial_weight
         self.discriminator_layer_sizes = discriminator_layer_sizes
+        self.encoder = encoder
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha
@@ -328,15 +335,18 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Utterance-level feature vectors, e.g. eGeMAPS functionals.
+        X : array-like of shape (n_samples, n_features), or sequences
+            Utterance-level feature vectors, e.g. eGeMAPS functionals; or frame
+            sequences: a list of arrays of shape (n_frames_i, n_features), or
+            an array of shape (n_samples, n_steps, n_features) padded at the
+            end with NaN frames.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets, e.g. valence, activation and dominance. NaN marks a missing
             rating; rows whose targets are all NaN are unlabeled.
         X_unlabeled : array-like of shape (n_unlabeled, n_features), default=None
-            An extra pool of unlabeled rows for the reconstruction and
-            regularisation phases. Routable as metadata
-            (``set_fit_request(X_unlabeled=True)``).
+            Unlabeled inputs of the same kind as ``X`` (vectors or sequences):
+            an extra pool for the reconstruction and regularisation phases.
+            Routable as metadata (``set_fit_request(X_unlabeled=True)``).
 
         Returns
         -------
@@ -355,8 +365,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Unlabeled feature vectors.
+        X : array-like of shape (n_samples, n_features), or sequences
+            Unlabeled feature vectors or frame sequences (of the kind seen
+            before, after the first call).
         n_outputs : int, default=None
             Size of the emotion part, needed on the first call only: the number of
             targets a later ``fit`` will see (3 when None, for valence,
@@ -399,8 +410,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Utterance-level feature vectors.
+        X : array-like of shape (n_samples, n_features), or sequences
+            Inputs of the kind seen in ``fit``: feature vectors, or a list of
+            frame sequences (or a NaN-padded 3-D array).
 
         Returns
         -------

@@ -131,7 +131,7 @@ class CNNEncoder(nn.Module):
 
     def forward(self, frames, lengths):
         mask = _length_mask(lengths, frames.shape[1])[:, None, :]
-        h = frames.transpose(1, 2)
+        h = torch.where(mask, frames.transpose(1, 2), 0.0)
         for conv in self.convs:
             # Zeroing the padding keeps it out of the next layer's receptive field.
             h = self.dropout(self.activation(conv(h))) * mask

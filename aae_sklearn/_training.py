@@ -296,9 +296,11 @@ class AAENet(SupervisedNet):
     Parameters
     ----------
     module : torch.nn.Module
-        The encoder; its output is ``[emotion part | style part]``.
+        The encoder, taking ``X`` or ``(frames, lengths)``; its output is
+        ``[emotion part | style part]``.
     decoder : torch.nn.Module
-        Maps the whole code back to the input.
+        Maps the whole code back to the input (given the lengths, for
+        sequences).
     disc_emotion, disc_style : torch.nn.Module or None
         Discriminators of the two latent parts (None for an empty style part).
     emotion_prior, style_prior : torch.nn.Module or None

@@ -36,3 +36,25 @@ def ravdess_root():
     if not (RAVDESS / "labels.csv").is_file():
         pytest.skip(f"RAVDESS speech not found at {RAVDESS}")
     return RAVDESS
+
+
+@pytest.fixture
+def emotion_sequences():
+    """Synthetic frame sequences (a list), targets and speakers.
+
+    120 sequences of 10 to 40 frames of 6 features; the targets are statistics
+    of the frames (a mean, a spread, a trend), so only a sequence model can
+    learn them.
+    """
+    rng = np.random.default_rng(0)
+    X, y = [], []
+    for _ in range(120):
+        n = rng.integers(10, 41)
+        level, spread, slope = rng.normal(size=3)
+        frames = rng.normal(size=(n, 6))
+        frames[:, 0] += level
+        frames[:, 1] *= np.exp(0.5 * spread)
+        frames[:, 2] += slope * np.linspace(-1, 1, n)
+        X.append(frames.astype(np.float32))
+        y.append([level, spread, slope])
+    return X, np.array(y), np.repeat(np.arange(6), 20)

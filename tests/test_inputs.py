@@ -1,0 +1,141 @@
+"""Validation of frame sequences and the two kinds of input."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+
+from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
+
+
+def ragged(lengths, n_features=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(n, n_features)).astype(np.float32) for n in lengths]
+
+
+def padded(sequences):
+    out = np.full((len(sequences), max(map(len, sequences)), 3), np.nan)
+    for i, s in enumerate(sequences):
+        out[i, : len(s)] = s
+    return out
+
+
+def as_object_array(sequences):
+    out = np.empty(len(sequences), dtype=object)
+    for i, s in enumerate(sequences):
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize(
+    "X, expected",
+    [
+        (ragged([4, 2]), True),
+        (as_object_array(ragged([4, 2])), True),
+        (np.zeros((2, 5, 3)), True),
+        ([[[1.0, 2.0]], [[3.0, 4.0], [5.0, 6.0]]], True),
+        (np.zeros((4, 3)), False),
+        ([[1.0, 2.0], [3.0, 4.0]], False),
+        (np.zeros(4), False),
+        ([], False),
+    ],
+)
+def test_tells_sequences_from_vectors(X, expected):
+    assert is_sequence_input(X) is expected
+
+
+def test_pads_with_zeros_and_keeps_lengths():
+    sequences = ragged([4, 2, 7])
+    checked = check_sequences(sequences)
+    assert checked.frames.shape == (3, 7, 3)
+    assert_array_equal(checked.lengths, [4, 2, 7])
+    assert_array_equal(checked.frames[1, :2], sequences[1])
+    assert not checked.frames[1, 2:].any()
+
+
+def test_nan_padded_array_equals_the_list():
+    sequences = ragged([4, 2, 7])
+    from_list = check_sequences(sequences)
+    from_array = check_sequences(padded(sequences))
+    assert_array_equal(from_list.lengths, from_array.lengths)
+    assert_array_equal(from_list.frames, from_array.frames)
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (ragged([3, 0]), "Sequence 1 of X is empty"),
+        ([np.ones((3, 3)), np.ones((3, 4))], "Sequence 1 of X has 4 features"),
+        ([np.ones((3, 3)), np.array([[1, np.nan, 1], [1, 1, 1]])], "contains NaN"),
+        ([np.array([[np.inf, 1.0]])], "contains infinity"),
+        ([np.array([["a", "b"]])], "does not hold numbers"),
+        ([np.ones((2, 0))], "0 features per frame"),
+    ],
+)
+def test_bad_sequences_are_named(X, message):
+    with pytest.raises(ValueError, match=message):
+        check_sequences(X)
+
+
+def test_nan_frame_inside_a_padded_array_is_an_error():
+    X = padded(ragged([5, 3]))
+    X[0, 1] = np.nan  # a whole frame, but followed by real ones: not padding
+    with pytest.raises(ValueError, match=r"Sequence 0 of X contains NaN \(first in "):
+        check_sequences(X)
+
+
+def test_all_padding_row_is_an_empty_sequence():
+    X = padded(ragged([5, 3]))
+    X[1] = np.nan
+    with pytest.raises(ValueError, match="Sequence 1 of X is empty"):
+        check_sequences(X)
+
+
+def test_expected_width_is_enforced():
+    with pytest.raises(ValueError, match="has 3 features per frame, but fit had 5"):
+        check_sequences(ragged([2]), n_features=5, input_name="X")
+
+
+def test_moments_ignore_padding():
+    sequences = ragged([40, 3, 25])
+    mean, scale = check_sequences(sequences).moments()
+    frames = np.concatenate(sequences).astype(np.float64)
+    assert_allclose(mean, frames.mean(axis=0), rtol=1e-6)
+    assert_allclose(scale, frames.std(axis=0), rtol=1e-6)
+
+
+def test_scaling_keeps_the_padding_zero():
+    checked = check_sequences(ragged([4, 2]))
+    scaled = checked.scaled(np.full(3, 5.0), np.full(3, 2.0))
+    assert not scaled.frames[1, 2:].any()
+    assert_allclose(scaled.frames[0], (checked.frames[0] - 5) / 2)
+
+
+def test_take_and_concat_cut_and_extend_the_padding():
+    checked = check_sequences(ragged([4, 2, 7]))
+    short = checked.take(np.array([0, 1]))
+    assert short.frames.shape == (2, 4, 3)
+    joined = short.concat(checked.take(np.array([2])))
+    assert joined.frames.shape == (3, 7, 3)
+    assert_array_equal(joined.frames, checked.frames)
+
+
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=20), st.integers(1, 7))
+def test_prediction_chunks_cover_every_row_once(lengths, size):
+    checked = check_sequences(ragged(lengths))
+    seen = []
+    for rows, (frames, chunk_lengths) in checked.chunks(size):
+        assert frames.shape[1] == chunk_lengths.max()
+        assert_array_equal(chunk_lengths, checked.lengths[rows])
+        seen.extend(rows)
+    assert sorted(seen) == list(range(len(lengths)))
+
+
+def test_vectors_offer_the_same_interface():
+    values = np.arange(12.0).reshape(4, 3)
+    vectors = Vectors(values)
+    assert vectors.n_features == 3 and len(vectors.take([0, 2])) == 2
+    assert_allclose(vectors.concat(vectors).values[4:], values)
+    rows = np.concatenate([r for r, _ in vectors.chunks(3)])
+    assert_array_equal(rows, np.arange(4))

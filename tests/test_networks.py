@@ -1,0 +1,64 @@
+"""The torch modules: masking of padded sequences, shapes of every code."""
+
+import pytest
+import torch
+from numpy.testing import assert_allclose
+
+from aae_sklearn._networks import CNNEncoder, GRUEncoder, SequenceDecoder
+from aae_sklearn._training import Batches, reconstruction_loss
+
+ENCODERS = [
+    lambda: CNNEncoder(5, (8, 6), 4),
+    lambda: GRUEncoder(5, (8, 6), 4),
+]
+
+
+@pytest.mark.parametrize("make_encoder", ENCODERS, ids=["cnn", "gru"])
+def test_padding_does_not_change_a_sequence_code(make_encoder):
+    torch.manual_seed(0)
+    encoder = make_encoder().eval()
+    short, long = torch.randn(1, 7, 5), torch.randn(1, 30, 5)
+    alone = encoder(short, torch.tensor([7]))
+    batch = torch.zeros(2, 30, 5)
+    batch[0, :7], batch[1] = short[0], long[0]
+    # Garbage in the padding must not leak either.
+    batch[0, 7:] = 1e3
+    together = encoder(batch, torch.tensor([7, 30]))
+    assert together.shape == (2, 4)
+    assert_allclose(together[0].detach(), alone[0].detach(), rtol=1e-5, atol=1e-5)
+
+
+def test_decoder_draws_every_frame_of_the_longest_sequence():
+    decoder = SequenceDecoder(10, (8, 6), 5)
+    frames = decoder(torch.randn(3, 10), torch.tensor([4, 9, 2]))
+    assert frames.shape == (3, 9, 5) and torch.isfinite(frames).all()
+
+
+def test_reconstruction_loss_ignores_padding():
+    x = torch.randn(2, 6, 3)
+    reconstruction = x.clone()
+    reconstruction[1, 4:] += 100.0  # beyond the second sequence's length
+    lengths = torch.tensor([6, 4])
+    assert reconstruction_loss(reconstruction, x, lengths) == 0.0
+    reconstruction[0, 0, 0] += 1.0
+    expected = 1.0 / (10 * 3)  # one unit error over 10 real frames of 3 features
+    assert reconstruction_loss(reconstruction, x, lengths).item() == pytest.approx(
+        expected
+    )
+
+
+def test_bucketed_batches_cover_every_row_and_cut_the_padding():
+    torch.manual_seed(0)
+    lengths = torch.randint(5, 200, (300,))
+    frames = torch.zeros(300, int(lengths.max()), 2)
+    y = torch.arange(300.0)[:, None]
+    dataset = torch.utils.data.TensorDataset(frames, lengths, y)
+    seen, real, padded = [], 0, 0
+    for batch_frames, batch_lengths, batch_y in Batches(dataset, 32, shuffle=True):
+        assert batch_frames.shape[1] == batch_lengths.max()
+        seen += batch_y.ravel().int().tolist()
+        real += int(batch_lengths.sum())
+        padded += batch_frames.shape[0] * batch_frames.shape[1]
+    assert sorted(seen) == list(range(300))
+    # Random batches would pad about half of these frames.
+    assert padded / real < 1.25
