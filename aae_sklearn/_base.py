@@ -2,7 +2,9 @@
 
 # License: BSD-3-Clause
 
+import hashlib
 import math
+import os
 import warnings
 from contextlib import contextmanager
 from functools import partial
@@ -22,7 +24,14 @@ from skorch.helper import predefined_split
 
 from ._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
 from ._networks import CNNEncoder, GRUEncoder, MLPEncoder
-from ._training import DivergenceError, RestoringEarlyStopping, ValidationScore
+from ._training import (
+    DIAGNOSTICS,
+    Checkpoint,
+    DivergenceError,
+    RestoringEarlyStopping,
+    ValidationScore,
+    load_checkpoint,
+)
 from .metrics import concordance_correlation_coefficient
 
 _METRICS = {
@@ -35,6 +44,10 @@ _METRICS = {
 _PREDICT_BATCH = {"vectors": 4096, "sequences": 256}
 # Inputs this many training standard deviations out make the networks extrapolate.
 _FAR_OUT = 50.0
+# A discriminator right this often gives the encoder no useful gradient.
+_COLLAPSE_ACCURACY = 0.99
+# Parameters that may change between an interrupted fit and its resumption.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint", "checkpoint_every", "device"}
 
 
 def _score_columns(y_true, y_pred, *, metric, y_mean, y_scale):
@@ -98,6 +111,9 @@ class _BaseEmotionEstimator(BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "checkpoint": [str, os.PathLike, None],
+        "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
         "scoring": [StrOptions(set(_METRICS)), callable],
         "device": [str],
         "random_state": ["random_state"],
@@ -251,10 +267,18 @@ class _BaseEmotionEstimator(BaseEstimator):
             ("valid_score", ValidationScore(self._validation_metric())),
             ("stopper", stopper),
         ]
+        if self.checkpoint is not None:
+            checkpoint = Checkpoint(
+                self.checkpoint,
+                self.checkpoint_every,
+                getattr(self, "_fingerprint", None),
+            )
+            callbacks.append(("checkpoint", checkpoint))
         if self.verbose:
             keys = list(self._net_class.loss_names)
             callbacks.append(("progress", ProgressBar(postfix_keys=keys)))
         return dict(
+            max_grad_norm=self.max_grad_norm,
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.alpha,
             optimizer__fused=True,
@@ -302,7 +326,7 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _scale_X(self, X):
         return X.scaled(self._x_mean, self._x_scale)
 
-    def _run(self, X, Y, valid=None, epochs=None):
+    def _run(self, X, Y, valid=None, epochs=None, warn_max_iter=True):
         """Train the net on standardised ``X`` and ``Y``; mirrors skorch's
         ``partial_fit``, but tells early stopping from an interrupt or a
         divergence, and restores the best weights in each case."""
@@ -322,6 +346,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             diverged = exc
         net.notify("on_train_end", X=dataset, y=None)
         self._record_history()
+        self._warn_faults(n_before)
         restored = stopper.best_model_weights_ is not None
         epoch = len(net.history)
         if diverged is not None:
@@ -341,11 +366,16 @@ class _BaseEmotionEstimator(BaseEstimator):
         elif interrupted:
             warnings.warn(
                 f"Training was interrupted in epoch {epoch}; the estimator keeps the "
-                f"weights of epoch {stopper.best_epoch_ if restored else epoch}.",
+                f"weights of epoch {stopper.best_epoch_ if restored else epoch}."
+                + (
+                    f" fit again to resume from checkpoint {self.checkpoint!r}."
+                    if self.checkpoint is not None
+                    else ""
+                ),
                 UserWarning,
                 stacklevel=3,
             )
-        elif len(net.history) - n_before == net.max_epochs and epochs is None:
+        elif warn_max_iter and interrupted is None:
             warnings.warn(
                 f"Training stopped at max_iter={self.max_iter} before the "
                 "monitored score stopped improving.",
@@ -355,13 +385,44 @@ class _BaseEmotionEstimator(BaseEstimator):
         self.best_score_ = stopper.best_score_ if self.early_stopping else None
         return self
 
+    def _warn_faults(self, n_before):
+        """Warn about a collapsed discriminator or clipped gradients in this run."""
+        history = self.history_.iloc[n_before:]
+        accuracy = history.get("discriminator_accuracy")
+        if accuracy is not None and len(accuracy) >= 3:
+            if (accuracy.iloc[-3:] >= _COLLAPSE_ACCURACY).all():
+                warnings.warn(
+                    "The discriminators told codes from prior samples in "
+                    f"{accuracy.iloc[-1]:.1%} of cases in the last epochs "
+                    "(history_['discriminator_accuracy']): they have won, and the "
+                    "regularisation phase no longer shapes the codes. Raise "
+                    "adversarial_weight or shrink discriminator_layer_sizes.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        clipped = history.get("clipped_steps")
+        if clipped is not None and clipped.sum() > 0:
+            warnings.warn(
+                f"Gradients were clipped to max_grad_norm={self.max_grad_norm:g} in "
+                f"{int(clipped.sum())} steps (history_['clipped_steps']); the "
+                f"largest norm was {history['grad_norm'].max():.3g}.",
+                UserWarning,
+                stacklevel=4,
+            )
+
     def _record_history(self):
         rows = [
             {k: v for k, v in epoch.items() if k != "batches"}
             for epoch in self.net_.history
         ]
         history = pd.DataFrame(rows).rename(columns={"dur": "time"})
-        order = [*self._net_class.loss_names, "valid_loss", "valid_score", "time"]
+        order = [
+            *self._net_class.loss_names,
+            "valid_loss",
+            "valid_score",
+            *DIAGNOSTICS,
+            "time",
+        ]
         self.history_ = history.set_index("epoch")[[c for c in order if c in history]]
         self.n_iter_ = len(history)
 
@@ -398,15 +459,29 @@ class _BaseEmotionEstimator(BaseEstimator):
         self.n_outputs_ = Y.shape[1]
         Xs, Ys = self._scale_X(X), (Y - self._y_mean) / self._y_scale
         valid_set = None if valid is None else self._dataset(Xs.take(valid), Ys[valid])
+        self._fingerprint = self._data_fingerprint(X, Y)
+        epochs = None
         with _torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
             if warm:
                 self._update_net(Ys[train])
             else:
                 self.net_ = self._build_net(X.n_features, Y.shape[1], Ys[train], hidden)
                 self.net_.initialize()
+                if self.checkpoint is not None and os.path.exists(self.checkpoint):
+                    load_checkpoint(self.net_, self.checkpoint, self._fingerprint)
+                    epochs = max(0, self.max_iter - len(self.net_.history))
             self.net_.max_epochs = self.max_iter
-            self._run(Xs.take(train), Ys[train], valid_set)
+            self._run(Xs.take(train), Ys[train], valid_set, epochs=epochs)
         return self
+
+    def _data_fingerprint(self, X, Y):
+        """Digest of the raw data and of the parameters a resumption keeps."""
+        digest = hashlib.sha256(type(self).__name__.encode())
+        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+        digest.update(repr(sorted(params.items())).encode())
+        for array in (*X.arrays(), Y):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
 
     def _update_net(self, y_labeled):
         """Apply the current training settings before a warm-started fit.

@@ -33,6 +33,23 @@ _COMMON_PARAMS_DOC = """
         Patience of early stopping, in epochs.
     tol : float, default=1e-4
         Smallest change of the monitored value that counts as an improvement.
+    max_grad_norm : float, default=None
+        Clip the norm of every optimizer step's gradient to this value (None:
+        no clipping). The largest norm of each epoch and the number of clipped
+        steps are recorded in ``history_``; a non-finite gradient stops training
+        as a non-finite loss does.
+    checkpoint : str or path-like, default=None
+        File to which ``fit`` writes, every ``checkpoint_every`` epochs and
+        atomically, everything needed to resume: weights, optimizer moments,
+        history, early-stopping state and random generators. If the file exists
+        when a (cold) ``fit`` starts, training resumes from it, and ends as an
+        uninterrupted fit with the same ``random_state`` would; a file written
+        for other data or parameters (other than ``max_iter``, ``verbose``,
+        ``device`` and the checkpoint settings) is an error. Delete it to start
+        afresh. Read with ``torch.load(weights_only=True)``, which loads no
+        code.
+    checkpoint_every : int, default=10
+        Epochs between two checkpoints.
     scoring : {"ccc", "r2", "neg_mean_squared_error"} or callable, default="ccc"
         Validation score, averaged over the target columns. A callable is a metric
         ``metric(y_true, y_pred) -> float`` on one column, greater is better.

@@ -78,6 +78,9 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        max_grad_norm=None,
+        checkpoint=None,
+        checkpoint_every=10,
         scoring="ccc",
         device="cpu",
         random_state=None,
@@ -96,6 +99,9 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.max_grad_norm = max_grad_norm
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
         self.random_state = random_state
@@ -250,6 +256,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        max_grad_norm=None,
+        checkpoint=None,
+        checkpoint_every=10,
         scoring="ccc",
         device="cpu",
         random_state=None,
@@ -273,6 +282,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.max_grad_norm = max_grad_norm
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
         self.random_state = random_state
@@ -402,7 +414,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             if first:
                 self.net_ = self._build_net(X.n_features, self.n_outputs_, None, hidden)
                 self.net_.initialize()
-            self._run(self._scale_X(X), Y, epochs=1)
+            self._run(self._scale_X(X), Y, epochs=1, warn_max_iter=False)
         return self
 
     def transform(self, X):

@@ -48,7 +48,9 @@ class Vectors:
 
     def arrays(self):
         """The float32 arrays a network's ``forward`` takes."""
-        return (self.values.astype(np.float32),)
+        # Values beyond float32's range become inf, which predict reports.
+        with np.errstate(over="ignore"):
+            return (self.values.astype(np.float32),)
 
     def real_values(self):
         """The values as a 2-D array, with the row of ``X`` each line belongs to."""

@@ -8,6 +8,9 @@ The public estimators compose these nets; users do not meet them directly.
 
 # License: BSD-3-Clause
 
+import json
+import os
+import tempfile
 from copy import deepcopy
 
 import numpy as np
@@ -15,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
+from skorch.history import History
 
 PHASE_LOSSES = (
     "reconstruction_loss",
@@ -22,6 +26,10 @@ PHASE_LOSSES = (
     "generator_loss",
     "supervised_loss",
 )
+# Per-epoch diagnostics recorded next to the losses (the largest gradient norm of
+# any step, the number of clipped steps, the discriminators' accuracy).
+DIAGNOSTICS = ("grad_norm", "clipped_steps", "discriminator_accuracy")
+_STOPPER_STATE = ("misses_", "dynamic_threshold_", "best_epoch_", "best_score_")
 
 
 class DivergenceError(FloatingPointError):
@@ -104,6 +112,19 @@ class PhaseLosses(Callback):
         for name in net.loss_names:
             values = [b[name] for b in batches if name in b]
             net.history.record(name, float(np.mean(values)) if values else np.nan)
+        norms = [b["grad_norm"] for b in batches if "grad_norm" in b]
+        if norms:
+            net.history.record("grad_norm", float(np.max(norms)))
+            net.history.record(
+                "clipped_steps", int(sum(b.get("clipped_steps", 0) for b in batches))
+            )
+        accuracy = [
+            b["discriminator_accuracy"]
+            for b in batches
+            if "discriminator_accuracy" in b
+        ]
+        if accuracy:
+            net.history.record("discriminator_accuracy", float(np.mean(accuracy)))
 
 
 class ValidationScore(Callback):
@@ -146,6 +167,18 @@ class RestoringEarlyStopping(EarlyStopping):
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         self.best_score_ = None
+        resumed = getattr(self, "resume_state_", None)
+        if resumed is not None:
+            for key in _STOPPER_STATE:
+                setattr(self, key, resumed[key])
+            self.best_model_weights_ = resumed["best_model_weights_"]
+            self.resume_state_ = None
+
+    def state(self):
+        """What ``on_train_begin`` needs to carry on from the current epoch."""
+        state = {key: getattr(self, key, None) for key in _STOPPER_STATE}
+        state["best_model_weights_"] = self.best_model_weights_
+        return state
 
     def on_epoch_end(self, net, **kwargs):
         if self.monitor not in net.history[-1]:
@@ -167,6 +200,92 @@ class RestoringEarlyStopping(EarlyStopping):
         for name, state in weights.items():
             getattr(net, name + "_").load_state_dict(state)
         self._sink(f"Restoring best model from epoch {self.best_epoch_}.", net.verbose)
+
+
+class Checkpoint(Callback):
+    """Write what resuming needs to ``path`` every ``every`` epochs, atomically.
+
+    The file holds the state of every module and optimizer, the history, the
+    state of early stopping, torch's random generators and a ``fingerprint`` of
+    the data and parameters; :func:`load_checkpoint` restores it. It is written
+    with :func:`torch.save` and read with ``weights_only=True``, which loads
+    tensors and plain containers only, never arbitrary objects.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The checkpoint file.
+    every : int
+        Epochs between two checkpoints.
+    fingerprint : str
+        Identifies the data and parameters the checkpoint belongs to.
+    """
+
+    def __init__(self, path, every, fingerprint):
+        self.path = path
+        self.every = every
+        self.fingerprint = fingerprint
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) % self.every:
+            return
+        stopper = dict(net.callbacks_)["stopper"]
+        state = {
+            "fingerprint": self.fingerprint,
+            "modules": {n: getattr(net, n + "_").state_dict() for n in net._modules},
+            "optimizers": {
+                n: getattr(net, n + "_").state_dict() for n in net._optimizers
+            },
+            "history": json.dumps(net.history.to_list()),
+            "stopper": stopper.state(),
+            "rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all()
+            if net.device != "cpu" and torch.cuda.is_available()
+            else [],
+        }
+        folder = os.path.dirname(os.path.abspath(self.path))
+        handle, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                torch.save(state, f)
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+
+def load_checkpoint(net, path, fingerprint):
+    """Restore ``net`` (initialised) from the :class:`Checkpoint` at ``path``.
+
+    Raises ValueError when the file is not a readable checkpoint or was written
+    for other data or parameters.
+    """
+    try:
+        state = torch.load(path, map_location=net.device, weights_only=True)
+        if state["fingerprint"] != fingerprint:
+            raise ValueError(
+                f"checkpoint {os.fspath(path)!r} was written for other data or "
+                "parameters; delete it, or pass another checkpoint path, to "
+                "start afresh."
+            )
+        for name, module_state in state["modules"].items():
+            getattr(net, name + "_").load_state_dict(module_state)
+        for name, optimizer_state in state["optimizers"].items():
+            getattr(net, name + "_").load_state_dict(optimizer_state)
+        history = json.loads(state["history"])
+        stopper_state, rng = state["stopper"], state["rng"]
+    except ValueError:
+        raise
+    except Exception as exc:
+        raise ValueError(
+            f"checkpoint {os.fspath(path)!r} cannot be read as a checkpoint of "
+            f"this model ({type(exc).__name__}: {exc})."
+        ) from exc
+    net.history = History(history)
+    dict(net.callbacks_)["stopper"].resume_state_ = stopper_state
+    torch.set_rng_state(rng.cpu())
+    if state["cuda_rng"]:
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
 
 
 def _labeled_rows(inputs, labeled):
@@ -197,9 +316,10 @@ class SupervisedNet(NeuralNet):
 
     loss_names = ("supervised_loss",)
 
-    def __init__(self, module, *, n_targets, **kwargs):
+    def __init__(self, module, *, n_targets, max_grad_norm=None, **kwargs):
         super().__init__(module, criterion=torch.nn.MSELoss, **kwargs)
         self.n_targets = n_targets
+        self.max_grad_norm = max_grad_norm
 
     def get_default_callbacks(self):
         callbacks = dict(super().get_default_callbacks())
@@ -249,8 +369,18 @@ class SupervisedNet(NeuralNet):
             raise DivergenceError(f"the {name.replace('_', ' ')} became {value}")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        parameters = [p for group in optimizer.param_groups for p in group["params"]]
+        limit = self.max_grad_norm or float("inf")
+        norm = torch.nn.utils.clip_grad_norm_(parameters, limit).item()
+        if not np.isfinite(norm):
+            raise DivergenceError(
+                f"the gradient of the {name.replace('_', ' ')} became {norm}"
+            )
         optimizer.step()
         self.history.record_batch(name, value)
+        batch = self.history[-1]["batches"][-1]
+        batch["grad_norm"] = max(norm, batch.get("grad_norm", 0.0))
+        batch["clipped_steps"] = batch.get("clipped_steps", 0) + (norm > limit)
 
     def _supervised_phase(self, inputs, yi):
         """Regress the targets of the labeled rows; ``inputs`` are the encoder's
@@ -380,11 +510,16 @@ class AAENet(SupervisedNet):
     def _discriminator_phase(self, code):
         n = len(code)
         labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
-        loss = 0.0
+        loss, accuracy = 0.0, []
         for disc, prior, part in self._parts():
             logits = disc(torch.cat([prior(n), code[:, part]]))
             loss = loss + F.binary_cross_entropy_with_logits(logits, labels)
+            accuracy.append(((logits > 0) == (labels > 0.5)).float().mean())
         self._step(self.optimizer_discriminator_, loss, "discriminator_loss")
+        # The better discriminator: one that wins outright starves the generator.
+        self.history.record_batch(
+            "discriminator_accuracy", torch.stack(accuracy).max().item()
+        )
 
     def _generator_phase(self, inputs):
         code = self.module_(*inputs)

@@ -1,0 +1,169 @@
+"""The training engine: checkpoints, interruption, clipping and fault reports."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+from skorch.callbacks import Callback
+
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
+
+from .conftest import FAST
+
+ESTIMATORS = [SupervisedEmotionRegressor, AAEEmotionRegressor]
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def make(Estimator, **params):
+    extra = {"style_dim": 8} if Estimator is AAEEmotionRegressor else {}
+    return Estimator(**{**FAST, **extra, **params})
+
+
+class InterruptAt(Callback):
+    """Raise KeyboardInterrupt at the start of epoch ``epoch``, as Ctrl-C would."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_begin(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def interrupt_at(monkeypatch, epoch):
+    """Make the next fits raise KeyboardInterrupt at the start of ``epoch``."""
+    original = _training.SupervisedNet.get_default_callbacks
+
+    def with_interrupt(net):
+        return [*original(net), ("interrupt", InterruptAt(epoch))]
+
+    monkeypatch.setattr(
+        _training.SupervisedNet, "get_default_callbacks", with_interrupt
+    )
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_interrupted_fit_keeps_the_best_weights_and_says_so(
+    Estimator, emotion_data, monkeypatch
+):
+    X, y, _ = emotion_data
+    interrupt_at(monkeypatch, 6)
+    with pytest.warns(UserWarning, match="interrupted in epoch 6; .* weights of epoch"):
+        model = make(Estimator, max_iter=20).fit(X, y)
+    assert model.n_iter_ == 6
+    assert model.best_score_ == model.history_["valid_score"].max()
+    assert np.isfinite(model.predict(X)).all()
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("dropout", [0.0, 0.2])
+def test_resumed_fit_equals_an_uninterrupted_one(
+    Estimator, dropout, emotion_data, tmp_path, monkeypatch
+):
+    X, y, _ = emotion_data
+    y = y.copy()
+    y[::3] = np.nan  # unlabeled rows too
+    params = dict(max_iter=12, n_iter_no_change=50, dropout=dropout)
+    expected = make(Estimator, **params).fit(X, y)
+
+    path = tmp_path / "run.ckpt"
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 7)
+        with pytest.warns(UserWarning, match="fit again to resume"):
+            make(Estimator, checkpoint=path, checkpoint_every=3, **params).fit(X, y)
+    assert path.exists() and not list(tmp_path.glob("*.tmp"))
+    resumed = make(Estimator, checkpoint=path, checkpoint_every=3, **params)
+    resumed.fit(X, y)
+    assert resumed.n_iter_ == expected.n_iter_ == 12
+    assert_array_equal(resumed.predict(X), expected.predict(X))
+    assert_array_equal(
+        resumed.history_["valid_score"], expected.history_["valid_score"]
+    )
+
+
+def test_checkpoint_of_other_data_is_refused(emotion_data, tmp_path):
+    X, y, _ = emotion_data
+    path = tmp_path / "run.ckpt"
+    make(AAEEmotionRegressor, max_iter=2, checkpoint=path, checkpoint_every=1).fit(X, y)
+    with pytest.raises(ValueError, match="written for other data or parameters"):
+        make(AAEEmotionRegressor, max_iter=4, checkpoint=path).fit(X + 1, y)
+    with pytest.raises(ValueError, match="written for other data or parameters"):
+        make(AAEEmotionRegressor, max_iter=4, checkpoint=path, style_dim=3).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a checkpoint", pickle.dumps({"fingerprint": "x"})],
+    ids=["empty", "text", "pickle"],
+)
+def test_unreadable_checkpoint_is_an_error(content, emotion_data, tmp_path):
+    X, y, _ = emotion_data
+    path = tmp_path / "run.ckpt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="cannot be read as a checkpoint"):
+        make(SupervisedEmotionRegressor, checkpoint=path).fit(X, y)
+
+
+def test_checkpoint_cannot_run_code(emotion_data, tmp_path):
+    X, y, _ = emotion_data
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    path = tmp_path / "run.ckpt"
+    torch.save({"fingerprint": Payload()}, path)
+    with pytest.raises(ValueError, match="cannot be read as a checkpoint"):
+        make(SupervisedEmotionRegressor, checkpoint=path).fit(X, y)
+    assert not marker.exists()
+
+
+def test_gradient_clipping_is_recorded(emotion_data):
+    X, y, _ = emotion_data
+    with pytest.warns(UserWarning, match=r"clipped to max_grad_norm=0.01 in \d+"):
+        model = make(AAEEmotionRegressor, max_iter=3, max_grad_norm=0.01).fit(X, y)
+    assert (model.history_["clipped_steps"] > 0).all()
+    assert (model.history_["grad_norm"] > 0.01).all()
+    free = make(AAEEmotionRegressor, max_iter=3).fit(X, y)
+    assert (free.history_["clipped_steps"] == 0).all()
+
+
+def test_discriminator_collapse_is_reported(emotion_data):
+    X, y, _ = emotion_data
+    # A frozen generator (adversarial_weight tiny) and a strong discriminator
+    # facing a prior far from the codes: the discriminators win outright.
+    params = dict(
+        max_iter=8,
+        adversarial_weight=1e-9,
+        style_prior="uniform",
+        discriminator_layer_sizes=(64, 64),
+        learning_rate_init=0.01,
+    )
+    with pytest.warns(UserWarning, match="The discriminators told codes from prior"):
+        model = make(AAEEmotionRegressor, **params).fit(X, y)
+    assert model.history_["discriminator_accuracy"].iloc[-1] >= 0.99
+
+
+def test_healthy_training_reports_no_collapse(emotion_data, recwarn):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=5).fit(X, y)
+    accuracy = model.history_["discriminator_accuracy"]
+    assert ((accuracy > 0) & (accuracy < 0.99)).all()
+    assert not [w for w in recwarn if "discriminators told" in str(w.message)]
+
+
+def test_non_finite_gradient_stops_training(emotion_data, monkeypatch):
+    X, y, _ = emotion_data
+    original = torch.nn.utils.clip_grad_norm_
+
+    def nan_norm(parameters, max_norm):
+        original(parameters, max_norm)
+        return torch.tensor(float("nan"))
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", nan_norm)
+    with pytest.raises(FloatingPointError, match="gradient of the supervised loss"):
+        make(SupervisedEmotionRegressor, max_iter=3).fit(X, y)
