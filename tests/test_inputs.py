@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
 
 
@@ -139,3 +140,62 @@ def test_vectors_offer_the_same_interface():
     assert_allclose(vectors.concat(vectors).values[4:], values)
     rows = np.concatenate([r for r, _ in vectors.chunks(3)])
     assert_array_equal(rows, np.arange(4))
+
+
+# -- fuzzing the estimators' input validation ----------------------------------
+
+FAST_FIT = dict(hidden_layer_sizes=(4,), max_iter=1, batch_size=8, early_stopping=False)
+
+
+@st.composite
+def messy_arrays(draw):
+    """Arrays of random rank, dtype and size, with NaN or inf anywhere."""
+    ndim = draw(st.integers(1, 3))
+    shape = tuple(draw(st.lists(st.integers(0, 6), min_size=ndim, max_size=ndim)))
+    dtype = draw(st.sampled_from(["float64", "float32", "int64", "bool", "object"]))
+    values = np.random.default_rng(draw(st.integers(0, 99))).normal(size=shape)
+    if values.size and draw(st.booleans()):
+        flat = values.reshape(-1)
+        flat[draw(st.integers(0, values.size - 1))] = draw(
+            st.sampled_from([np.nan, np.inf, -np.inf])
+        )
+    return values.astype(dtype)
+
+
+@st.composite
+def ragged_sequences(draw):
+    """Lists of frame arrays with random lengths (0 too), widths and NaN."""
+    n = draw(st.integers(1, 5))
+    width = draw(st.integers(0, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 99)))
+    out = []
+    for _ in range(n):
+        frames = rng.normal(size=(draw(st.integers(0, 6)), width))
+        if draw(st.integers(0, 5)) == 0:
+            frames = frames[:, : max(0, width - 1)]  # a narrower sequence
+        if frames.size and draw(st.integers(0, 5)) == 0:
+            frames.reshape(-1)[0] = np.nan
+        out.append(frames)
+    return out
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("Estimator", [SupervisedEmotionRegressor, AAEEmotionRegressor])
+@settings(max_examples=30, deadline=None)
+@given(X=st.one_of(messy_arrays(), ragged_sequences()), y_kind=st.integers(0, 3))
+def test_bad_input_fails_only_with_a_clear_error(Estimator, X, y_kind):
+    n = len(X)
+    y = [
+        np.ones((n, 3)),
+        np.full(n, np.nan),
+        np.ones(n + 1),
+        np.arange(float(n)),
+    ][y_kind]
+    model = Estimator(**FAST_FIT, random_state=0)
+    try:
+        model.fit(X, y)
+    except (ValueError, TypeError) as exc:
+        assert str(exc)  # a message, not a bare exception
+        return
+    pred = model.predict(X)
+    assert len(pred) == n and np.isfinite(pred).all()
