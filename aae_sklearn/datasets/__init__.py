@@ -6,11 +6,13 @@ from ._iemocap import load_iemocap
 from ._msp_podcast import load_msp_podcast
 from ._ravdess import EMOTION_VAD, emotion_to_vad, load_ravdess_features
 from ._ravdess_corpus import load_ravdess
+from ._shards import iter_parquet_chunks
 from ._synthetic import make_emotion_regression
 
 __all__ = [
     "EMOTION_VAD",
     "emotion_to_vad",
+    "iter_parquet_chunks",
     "load_iemocap",
     "load_msp_podcast",
     "load_ravdess",
