@@ -7,7 +7,8 @@ utterance-level speech features, using unlabeled speech as well as labeled.
 # License: BSD-3-Clause
 
 from ._estimators import AAEEmotionRegressor, SupervisedEmotionRegressor
+from ._persistence import load
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AAEEmotionRegressor", "SupervisedEmotionRegressor"]
+__all__ = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "load"]

@@ -565,3 +565,37 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         y_pred = code * self._y_scale + self._y_mean
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def save(self, path):
+        """Save the fitted estimator to a safetensors file, loadable without pickle.
+
+        The file holds the weights of every network, the input and target scaling
+        and the history as tensors, and the parameters, fitted attributes and
+        library versions as JSON in its metadata. It is written to a temporary
+        file beside ``path`` and then renamed, so an interrupted save leaves no
+        half-written model. Not saved: the optimizers' moment estimates and the
+        ``checkpoint`` parameter.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write, e.g. ``"model.safetensors"``; an existing file is
+            replaced.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If a parameter is a callable (a custom ``scoring``), which a file
+            without code cannot hold, or if the networks no longer match the
+            parameters (architecture parameters changed after fit).
+
+        See Also
+        --------
+        aae_sklearn.load : Load the estimator back.
+        """
+        # Imported here: the persistence module builds on the estimators.
+        from ._persistence import save_estimator
+
+        save_estimator(self, path)
