@@ -11,7 +11,8 @@ are a subset of those of a larger one.
 Run from the repository root::
 
     python benchmarks/bench_semi_supervised.py --out bench_semi.csv
-    python benchmarks/bench_semi_supervised.py --inputs frames --max-iter 60
+    python benchmarks/bench_semi_supervised.py --inputs frames --max-iter 30 \
+        --hidden 128 128
 
 Each fit's scores are appended to ``--out`` as it finishes, so that an
 interrupted run keeps what it measured; the summary (mean and standard deviation
@@ -79,8 +80,8 @@ def run(inputs, X, y, groups, fractions, folds, params, out):
                     "n_iter": model.n_iter_,
                     "fit_time": fit_time,
                 }
+                print(pd.DataFrame([record]).to_string(header=not records, index=False))
                 records.append(record)
-                print(pd.DataFrame([record]).to_string(header=fold == 0, index=False))
                 if out is not None:
                     pd.DataFrame([record]).to_csv(
                         out, mode="a", header=not out.exists(), index=False
@@ -117,10 +118,19 @@ def main():
     parser.add_argument("--fractions", nargs="+", type=float, default=[1.0, 0.25])
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--max-iter", type=int, default=200)
+    parser.add_argument(
+        "--hidden",
+        type=int,
+        nargs="+",
+        default=[256, 128],
+        help="hidden_layer_sizes of both estimators (channels, for frames)",
+    )
     parser.add_argument("--ravdess", type=Path, default=RAVDESS)
     parser.add_argument("--out", type=Path, help="CSV to append each fit's scores to")
     args = parser.parse_args()
-    params = dict(max_iter=args.max_iter, random_state=0)
+    params = dict(
+        hidden_layer_sizes=tuple(args.hidden), max_iter=args.max_iter, random_state=0
+    )
     warnings.simplefilter("ignore", ConvergenceWarning)
     warnings.filterwarnings("ignore", message=".*training standard deviations out")
     results = []
