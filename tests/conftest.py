@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
+from aae_sklearn import AAEEmotionRegressor
 from aae_sklearn.datasets import make_emotion_regression
 
 # CI explores the same examples on every run, so that a red run is reproducible.
@@ -18,6 +19,29 @@ RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
 
 # Small networks that train in well under a second on CPU.
 FAST = dict(hidden_layer_sizes=(32,), batch_size=32, max_iter=15, random_state=0)
+
+
+def make_fast(Estimator, **params):
+    """``Estimator`` with FAST settings (and a small style part), then ``params``."""
+    extra = {"style_dim": 8} if Estimator is AAEEmotionRegressor else {}
+    return Estimator(**{**FAST, **extra, **params})
+
+
+def nan_padded(sequences):
+    """Sequences as one 3-D array, padded at the end with NaN frames."""
+    width = sequences[0].shape[1]
+    out = np.full((len(sequences), max(map(len, sequences)), width), np.nan)
+    for i, s in enumerate(sequences):
+        out[i, : len(s)] = s
+    return out
+
+
+def as_object_array(sequences):
+    """Sequences as a 1-D object array (what FrameFeatures returns)."""
+    out = np.empty(len(sequences), dtype=object)
+    for i, s in enumerate(sequences):
+        out[i] = s
+    return out
 
 
 @pytest.fixture

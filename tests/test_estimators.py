@@ -26,15 +26,13 @@ from sklearn.preprocessing import StandardScaler
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
 from aae_sklearn.metrics import ccc_scorer
 
-from .conftest import FAST
+from .conftest import FAST, make_fast
 
 ESTIMATORS = [SupervisedEmotionRegressor, AAEEmotionRegressor]
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-def make(Estimator, **params):
-    extra = {"style_dim": 8} if Estimator is AAEEmotionRegressor else {}
-    return Estimator(**{**FAST, **extra, **params})
+make = make_fast
 
 
 def encoder_weights(model):

@@ -9,24 +9,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
 
+from .conftest import as_object_array, nan_padded
+
 
 def ragged(lengths, n_features=3, seed=0):
     rng = np.random.default_rng(seed)
     return [rng.normal(size=(n, n_features)).astype(np.float32) for n in lengths]
-
-
-def padded(sequences):
-    out = np.full((len(sequences), max(map(len, sequences)), 3), np.nan)
-    for i, s in enumerate(sequences):
-        out[i, : len(s)] = s
-    return out
-
-
-def as_object_array(sequences):
-    out = np.empty(len(sequences), dtype=object)
-    for i, s in enumerate(sequences):
-        out[i] = s
-    return out
 
 
 @pytest.mark.parametrize(
@@ -58,7 +46,7 @@ def test_pads_with_zeros_and_keeps_lengths():
 def test_nan_padded_array_equals_the_list():
     sequences = ragged([4, 2, 7])
     from_list = check_sequences(sequences)
-    from_array = check_sequences(padded(sequences))
+    from_array = check_sequences(nan_padded(sequences))
     assert_array_equal(from_list.lengths, from_array.lengths)
     assert_array_equal(from_list.frames, from_array.frames)
 
@@ -80,14 +68,14 @@ def test_bad_sequences_are_named(X, message):
 
 
 def test_nan_frame_inside_a_padded_array_is_an_error():
-    X = padded(ragged([5, 3]))
+    X = nan_padded(ragged([5, 3]))
     X[0, 1] = np.nan  # a whole frame, but followed by real ones: not padding
     with pytest.raises(ValueError, match=r"Sequence 0 of X contains NaN \(first in "):
         check_sequences(X)
 
 
 def test_all_padding_row_is_an_empty_sequence():
-    X = padded(ragged([5, 3]))
+    X = nan_padded(ragged([5, 3]))
     X[1] = np.nan
     with pytest.raises(ValueError, match="Sequence 1 of X is empty"):
         check_sequences(X)

@@ -11,6 +11,8 @@ from sklearn.model_selection import GroupKFold, cross_val_score
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn.metrics import ccc_scorer, concordance_correlation_coefficient
 
+from .conftest import as_object_array, nan_padded
+
 ESTIMATORS = [SupervisedEmotionRegressor, AAEEmotionRegressor]
 SMALL = dict(hidden_layer_sizes=(16, 16), batch_size=32, max_iter=15, random_state=0)
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -19,21 +21,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 def make(Estimator, **params):
     extra = {"style_dim": 6} if Estimator is AAEEmotionRegressor else {}
     return Estimator(**{**SMALL, **extra, **params})
-
-
-def nan_padded(sequences):
-    out = np.full((len(sequences), max(map(len, sequences)), 6), np.nan)
-    for i, s in enumerate(sequences):
-        out[i, : len(s)] = s
-    return out
-
-
-def as_object_array(sequences):
-    out = np.empty(len(sequences), dtype=object)
-    out[:] = [None] * len(sequences)
-    for i, s in enumerate(sequences):
-        out[i] = s
-    return out
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)

@@ -11,15 +11,13 @@ from skorch.callbacks import Callback
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
 
-from .conftest import FAST
+from .conftest import make_fast
 
 ESTIMATORS = [SupervisedEmotionRegressor, AAEEmotionRegressor]
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-def make(Estimator, **params):
-    extra = {"style_dim": 8} if Estimator is AAEEmotionRegressor else {}
-    return Estimator(**{**FAST, **extra, **params})
+make = make_fast
 
 
 class InterruptAt(Callback):
