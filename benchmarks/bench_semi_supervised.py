@@ -140,7 +140,8 @@ def main():
             run(inputs, X, y, groups, args.fractions, args.folds, params, args.out)
         )
     table, lead = summarise(pd.concat(results))
-    pd.set_option("display.width", 200)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", None)
     print("\nMean and standard deviation over folds:\n", table, sep="")
     print("\nAAE minus baseline, per fold (mean and standard deviation):\n", lead)
 
