@@ -102,6 +102,8 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
 
 # The start of the estimators' warning about inputs far outside the training data.
 _FAR_OUT = "training standard deviations out"
+# The start of the autoencoder's warning about discriminators that won outright.
+_COLLAPSE = "The discriminators told codes from prior samples"
 
 
 def _scores(y_true, y_pred, target_names):
@@ -202,16 +204,26 @@ def _cross_validate(data, models, fractions, folds, random_state, quiet):
 
 
 def _report_warnings(caught):
-    """Summarise the estimators' far-out input warnings in one line; pass on others."""
+    """Summarise the estimators' far-out input and discriminator warnings in a
+    line each; pass on others."""
     far_out = [w for w in caught if _FAR_OUT in str(w.message)]
+    collapsed = [w for w in caught if _COLLAPSE in str(w.message)]
     for w in caught:
-        if w not in far_out:
+        if w not in far_out and w not in collapsed:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if far_out:
         print(
             f"aae-sklearn: note: in {len(far_out)} predictions, test rows lay more "
             "than 50 training standard deviations out (heavy-tailed features); "
             "the outputs there are extrapolations.",
+            file=sys.stderr,
+        )
+    if collapsed:
+        print(
+            f"aae-sklearn: note: in {len(collapsed)} autoencoder fits, the "
+            "discriminators won outright by the last epochs (see "
+            "discriminator_accuracy in history_): the adversarial phase had stopped "
+            "shaping the codes.",
             file=sys.stderr,
         )
 

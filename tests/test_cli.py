@@ -375,7 +375,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
 
 
-def test_far_out_warnings_become_one_note(capsys):
+def test_far_out_and_collapse_warnings_become_one_note_each(capsys):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -384,8 +384,15 @@ def test_far_out_warnings_become_one_note(capsys):
                 "2 row(s) of X lie more than 50 training standard deviations out",
                 stacklevel=1,
             )
+        for _ in range(2):
+            warnings.warn(
+                "The discriminators told codes from prior samples in 100.0% of "
+                "cases in the last epochs",
+                stacklevel=1,
+            )
         warnings.warn("something else", RuntimeWarning, stacklevel=1)
     with pytest.warns(RuntimeWarning, match="something else"):
         _report_warnings(caught)
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "in 3 predictions" in err
+    assert err.count("\n") == 2 and "in 3 predictions" in err
+    assert "in 2 autoencoder fits, the discriminators won" in err
