@@ -342,11 +342,11 @@ TEXT_LINE = st.text(st.characters(exclude_characters="\n", exclude_categories=("
 
 
 @st.composite
-def mutated(draw, lines):
+def mutated(draw, lines, insert=TEXT_LINE):
     line = draw(lines)
     i = draw(st.integers(0, len(line)))
     j = draw(st.integers(i, len(line)))
-    return line[:i] + draw(TEXT_LINE) + line[j:]
+    return line[:i] + draw(insert) + line[j:]
 
 
 @FILES
@@ -501,7 +501,8 @@ CSV_LINE = st.text(st.characters(exclude_characters="\r\n", exclude_categories=(
 @given(
     line=st.one_of(
         MSP_ROW,
-        mutated(MSP_ROW),
+        # A lone carriage return ends a CSV record, like a newline.
+        mutated(MSP_ROW, CSV_LINE),
         CSV_LINE,
         st.binary().filter(lambda b: b"\n" not in b and b"\r" not in b),
     ),
