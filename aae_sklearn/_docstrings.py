@@ -34,10 +34,11 @@ _COMMON_PARAMS_DOC = """
     tol : float, default=1e-4
         Smallest change of the monitored value that counts as an improvement.
     max_grad_norm : float, default=None
-        Clip the norm of every optimizer step's gradient to this value (None:
-        no clipping). The largest norm of each epoch and the number of clipped
-        steps are recorded in ``history_``; a non-finite gradient stops training
-        as a non-finite loss does.
+        Clip the norm of every optimizer step's gradient to this value. With
+        it, ``history_`` records the largest norm of each epoch (``grad_norm``)
+        and the number of clipped steps (``clipped_steps``), and a non-finite
+        gradient stops training as a non-finite loss does. None (no clipping)
+        spares the cost of a norm per step.
     checkpoint : str or path-like, default=None
         File to which ``fit`` writes, every ``checkpoint_every`` epochs and
         atomically, everything needed to resume: weights, optimizer moments,

@@ -369,18 +369,29 @@ class SupervisedNet(NeuralNet):
             raise DivergenceError(f"the {name.replace('_', ' ')} became {value}")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        parameters = [p for group in optimizer.param_groups for p in group["params"]]
-        limit = self.max_grad_norm or float("inf")
-        norm = torch.nn.utils.clip_grad_norm_(parameters, limit).item()
-        if not np.isfinite(norm):
-            raise DivergenceError(
-                f"the gradient of the {name.replace('_', ' ')} became {norm}"
-            )
+        if self.max_grad_norm is not None:
+            self._clip(optimizer, name)
         optimizer.step()
         self.history.record_batch(name, value)
+
+    def _clip(self, optimizer, name):
+        """Clip the gradient of ``optimizer``'s parameters to ``max_grad_norm``,
+        and record its norm; only then is the norm worth its cost per step."""
+        parameters = [p for group in optimizer.param_groups for p in group["params"]]
+        norm = torch.nn.utils.get_total_norm(
+            [p.grad for p in parameters if p.grad is not None]
+        )
+        value = norm.item()
+        if not np.isfinite(value):
+            raise DivergenceError(
+                f"the gradient of the {name.replace('_', ' ')} became {value}"
+            )
+        clipped = value > self.max_grad_norm
+        if clipped:
+            torch.nn.utils.clip_grads_with_norm_(parameters, self.max_grad_norm, norm)
         batch = self.history[-1]["batches"][-1]
-        batch["grad_norm"] = max(norm, batch.get("grad_norm", 0.0))
-        batch["clipped_steps"] = batch.get("clipped_steps", 0) + (norm > limit)
+        batch["grad_norm"] = max(value, batch.get("grad_norm", 0.0))
+        batch["clipped_steps"] = batch.get("clipped_steps", 0) + clipped
 
     def _supervised_phase(self, inputs, yi):
         """Regress the targets of the labeled rows; ``inputs`` are the encoder's
