@@ -219,6 +219,19 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     (2, 3)
     >>> model.transform(X[:2]).shape
     (2, 11)
+
+    Frame sequences of varying length, e.g. from
+    :class:`~aae_sklearn.features.FrameFeatures`, go through a convolutional
+    encoder:
+
+    >>> rng = np.random.default_rng(0)
+    >>> frames = [rng.normal(size=(n, 40)) for n in rng.integers(50, 100, size=40)]
+    >>> targets = rng.normal(size=(40, 3))
+    >>> model = AAEEmotionRegressor(
+    ...     hidden_layer_sizes=(16,), style_dim=8, max_iter=2, random_state=0
+    ... )
+    >>> model.fit(frames, targets).transform(frames[:2]).shape
+    (2, 11)
     """
     )
 
