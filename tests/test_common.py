@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn.features import FrameFeatures, OpenSmileFunctionals
+from aae_sklearn.features import FrameFeatures, OpenSmileFunctionals, SequenceScaler
 
 # Small networks and few epochs: the checks test the contract, not the fit.
 SMALL = dict(
@@ -35,13 +35,15 @@ def test_sklearn_contract(estimator, check):
 
 
 # scikit-learn's generic checks feed 2-D numeric arrays, which the audio
-# transformers do not take (their input is a list of files), so
+# transformers and the sequence scaler do not take (their input is a list of
+# files or of frame sequences), so
 # parametrize_with_checks runs only its cloning check on them; the checks of the
 # parameter API need no data and run here explicitly.
 AUDIO_TRANSFORMERS = [
     OpenSmileFunctionals(),
     FrameFeatures(),
     FrameFeatures(kind="egemaps_lld"),
+    SequenceScaler(),
 ]
 API_CHECKS = [
     check_estimator_cloneable,
