@@ -271,7 +271,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             checkpoint = Checkpoint(
                 self.checkpoint,
                 self.checkpoint_every,
-                getattr(self, "_fingerprint", None),
+                self._fingerprint,
             )
             callbacks.append(("checkpoint", checkpoint))
         if self.verbose:
@@ -316,12 +316,9 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _to_tensor(self, values):
         return torch.as_tensor(values, dtype=torch.float32, device=self._device)
 
-    def _inputs(self, X):
-        """The tensors the encoder takes for :class:`Vectors` or :class:`Sequences`."""
-        return self._inputs_of(X.arrays())
-
     def _dataset(self, X, Y):
-        return torch.utils.data.TensorDataset(*self._inputs(X), self._to_tensor(Y))
+        inputs = self._inputs_of(X.arrays())
+        return torch.utils.data.TensorDataset(*inputs, self._to_tensor(Y))
 
     def _scale_X(self, X):
         return X.scaled(self._x_mean, self._x_scale)
@@ -459,7 +456,10 @@ class _BaseEmotionEstimator(BaseEstimator):
         self.n_outputs_ = Y.shape[1]
         Xs, Ys = self._scale_X(X), (Y - self._y_mean) / self._y_scale
         valid_set = None if valid is None else self._dataset(Xs.take(valid), Ys[valid])
-        self._fingerprint = self._data_fingerprint(X, Y)
+        # Hashing the data costs a pass over it: only a checkpoint needs it.
+        self._fingerprint = (
+            None if self.checkpoint is None else self._data_fingerprint(X, Y)
+        )
         epochs = None
         with _torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
             if warm:
@@ -522,6 +522,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         return code
 
     def _inputs_of(self, arrays):
+        """The tensors the encoder takes, from the arrays of ``X.arrays()``."""
         return [torch.as_tensor(a, device=self._device) for a in arrays]
 
     def _warn_far_out(self, Xs):

@@ -422,6 +422,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             self._x_mean, self._x_scale = X.moments()
             self._y_mean, self._y_scale = None, None
             self._y_ndim = 2
+            # Streamed chunks are not resumable: a checkpoint file can't name them.
+            self._fingerprint = None
         Y = np.full((len(X), self.n_outputs_), np.nan)
         with _torch_seed(seed, self._device):
             if first:

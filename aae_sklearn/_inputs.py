@@ -92,8 +92,8 @@ class Sequences:
 
     def concat(self, other):
         n_steps = max(self.frames.shape[1], other.frames.shape[1])
-        frames = np.zeros((len(self) + len(other), n_steps, self.n_features))
-        frames = frames.astype(np.float32)
+        shape = (len(self) + len(other), n_steps, self.n_features)
+        frames = np.zeros(shape, dtype=np.float32)
         frames[: len(self), : self.frames.shape[1]] = self.frames
         frames[len(self) :, : other.frames.shape[1]] = other.frames
         return Sequences(frames, np.concatenate([self.lengths, other.lengths]))

@@ -77,6 +77,15 @@ class MLPDecoder(nn.Module):
         return self.layers(z)
 
 
+def _dilated_convs(sizes):
+    """1-D convolutions from ``sizes[i]`` to ``sizes[i + 1]`` channels, kernel 3,
+    dilation ``2**i``, padded to keep the number of frames."""
+    return nn.ModuleList(
+        nn.Conv1d(n_in, n_out, 3, dilation=2**i, padding=2**i)
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
+    )
+
+
 def _length_mask(lengths, n_steps):
     """(batch, n_steps) boolean mask of the real frames of padded sequences."""
     return torch.arange(n_steps, device=lengths.device) < lengths[:, None]
@@ -121,10 +130,7 @@ class CNNEncoder(nn.Module):
     ):
         super().__init__()
         sizes = (n_features, *hidden_layer_sizes)
-        self.convs = nn.ModuleList(
-            nn.Conv1d(n_in, n_out, 3, dilation=2**i, padding=2**i)
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
-        )
+        self.convs = _dilated_convs(sizes)
         self.activation = ACTIVATIONS[activation]()
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(2 * sizes[-1], n_outputs)
@@ -221,10 +227,7 @@ class SequenceDecoder(nn.Module):
         self.register_buffer(
             "frequencies", math.pi * torch.arange(1, n_frequencies + 1.0)
         )
-        self.convs = nn.ModuleList(
-            nn.Conv1d(n_in, n_out, 3, dilation=2**i, padding=2**i)
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
-        )
+        self.convs = _dilated_convs(sizes)
         self.activation = ACTIVATIONS[activation]()
         self.out = nn.Conv1d(sizes[-1], n_features, 1)
 
