@@ -15,6 +15,7 @@ TARGET_NAMES = ["valence", "activation", "dominance"]
 # third of [-1, 1], so that the low / mid / high thirds of binned_accuracy are its
 # classes and their cut points lie halfway between class centres.
 _H = 2 / 3
+#: Valence, activation and dominance in [-1, 1] of each RAVDESS emotion category.
 EMOTION_VAD = {
     "neutral": (0.0, 0.0, 0.0),
     "calm": (_H, -_H, _H),  # relaxed

@@ -27,10 +27,10 @@ class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 
     Attributes
     ----------
-    mean_ : ndarray of shape (n_features_in_,)
+    mean_ : ndarray of shape (n_features,)
         Mean of each feature over the training frames (zeros if not
         ``with_mean``).
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (n_features,)
         Standard deviation of each feature (ones if not ``with_std``).
     n_features_in_ : int
         Number of features per frame.
