@@ -19,6 +19,7 @@ from aae_sklearn.datasets import (
     load_msp_podcast,
     load_ravdess,
     load_ravdess_features,
+    load_ravdess_sample,
 )
 
 # hypothesis writes a fresh tree per example into its own temporary folder.
@@ -195,6 +196,34 @@ def test_load_ravdess_real_folder(ravdess_root):
     bundled = load_ravdess_features().frame.sort_values("file")
     assert_array_equal(bundled["file"], ravdess.frame["file"])
     assert_allclose(bundled[ravdess.target_names], ravdess.target)
+
+
+def test_load_ravdess_sample_is_real_audio_of_two_actors():
+    soundfile = pytest.importorskip("soundfile")
+    sample = load_ravdess_sample()
+
+    assert sample.data.shape == (16,) and sample.target.shape == (16, 3)
+    assert sorted(set(sample.groups.tolist())) == [23, 24]
+    for actor in (23, 24):
+        emotions = sample.frame.loc[sample.groups == actor, "emotion"]
+        assert sorted(emotions) == sorted(EMOTION_VAD)
+    assert "CC BY-NC-SA 4.0" in sample.DESCR
+    for path in sample.data:
+        info = soundfile.info(path)
+        assert (info.samplerate, info.channels) == (16000, 1)
+        assert info.duration > 2.5
+    # Every file is one of the bundled table's utterances.
+    bundled = set(load_ravdess_features().frame["file"])
+    assert set(sample.frame["file"]) <= bundled
+    X, y = load_ravdess_sample(return_X_y=True)
+    assert_array_equal(X, sample.data)
+    assert_allclose(y, sample.target)
+
+
+def test_load_ravdess_sample_equals_the_corpus_files(ravdess_root):
+    sample = load_ravdess_sample()
+    for path, file in zip(sample.data, sample.frame["file"], strict=True):
+        assert Path(path).read_bytes() == (ravdess_root / file).read_bytes()
 
 
 # --------------------------------------------------------------------- IEMOCAP

@@ -5,7 +5,7 @@
 from ._iemocap import load_iemocap
 from ._msp_podcast import load_msp_podcast
 from ._ravdess import EMOTION_VAD, emotion_to_vad, load_ravdess_features
-from ._ravdess_corpus import load_ravdess
+from ._ravdess_corpus import load_ravdess, load_ravdess_sample
 from ._shards import iter_parquet_chunks
 from ._synthetic import make_emotion_regression
 
@@ -17,5 +17,6 @@ __all__ = [
     "load_msp_podcast",
     "load_ravdess",
     "load_ravdess_features",
+    "load_ravdess_sample",
     "make_emotion_regression",
 ]

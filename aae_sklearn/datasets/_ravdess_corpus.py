@@ -3,6 +3,7 @@
 # License: BSD-3-Clause
 
 import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -197,3 +198,69 @@ def load_ravdess(root, *, return_X_y=False):
     target = emotion_to_vad(frame["emotion"])
     frame[TARGET_NAMES] = target
     return _bunch(frame, target, frame["actor"], RAVDESS_DESCR, return_X_y)
+
+
+SAMPLE_DESCR = """\
+RAVDESS speech, bundled sample
+------------------------------
+
+16 speech files of the Ryerson Audio-Visual Database of Emotional Speech and Song,
+as 16 kHz mono FLAC: actors 23 (male) and 24 (female), each saying "Kids are
+talking by the door" once in each of the 8 emotions (strong intensity; neutral has
+only normal intensity). Enough to try audio -> features -> predictions without
+downloading the corpus; the bundled eGeMAPS table holds the features of all 1440
+files, these included.
+
+:Targets: valence, activation, dominance in [-1, 1], from ``EMOTION_VAD``
+:Groups: actor (23, 24)
+
+Licence: CC BY-NC-SA 4.0 (attribution, non-commercial, share-alike), unlike the
+code of the package (BSD-3-Clause).
+Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional
+Speech and Song (RAVDESS): A dynamic, multimodal set of facial and vocal
+expressions in North American English. PLoS ONE 13(5): e0196391.
+https://doi.org/10.1371/journal.pone.0196391 (Zenodo record 1188976).
+"""
+
+
+def load_ravdess_sample(*, return_X_y=False):
+    """Load the 16 RAVDESS audio files bundled with the package.
+
+    One utterance per emotion of actors 23 and 24, in RAVDESS's own folder layout,
+    read by :func:`load_ravdess`; the audio is under CC BY-NC-SA 4.0 (see
+    ``DESCR``).
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        As returned by :func:`load_ravdess`: ``data`` holds the paths of the 16
+        FLAC files (16 kHz, mono), ``target`` their valence, activation and
+        dominance, ``groups`` the actors, ``frame`` every label.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    See Also
+    --------
+    load_ravdess : The same loader for a local copy of the whole corpus.
+    load_ravdess_features : eGeMAPS functionals of all 1440 RAVDESS files.
+
+    Examples
+    --------
+    >>> from aae_sklearn.datasets import load_ravdess_sample
+    >>> sample = load_ravdess_sample()
+    >>> sample.data.shape, sorted(set(sample.groups.tolist()))
+    ((16,), [23, 24])
+    >>> sample.frame["emotion"].nunique()
+    8
+    """
+    folder = resources.files("aae_sklearn.datasets") / "data" / "ravdess_sample"
+    sample = load_ravdess(Path(str(folder)))
+    if return_X_y:
+        return sample.data, sample.target
+    sample.DESCR = SAMPLE_DESCR
+    return sample
