@@ -67,13 +67,14 @@ _COMMON_PARAMS_DOC = """
         Continue from the previous training instead of starting afresh: the
         networks, optimizers and input scaling are kept,
         while ``learning_rate_init``, ``alpha``, ``max_iter``, the early stopping
-        settings (and for the autoencoder ``adversarial_weight`` and the emotion
-        prior) take their current values."""
+        settings (and for the autoencoder the phase weights,
+        ``adversarial_every``, ``gradient_penalty`` and the emotion prior) take
+        their current values; ``pretrain_iter`` counts the epochs of all fits."""
 
 _COMMON_ATTRS_DOC = """
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of the features seen during fit, when ``X`` has string column names.
     n_outputs_ : int
         Number of target columns.

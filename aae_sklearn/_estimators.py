@@ -180,8 +180,29 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
         blind to a constant factor on a loss, so the weight acts on the step
         size). 0 skips the regularisation phase.
+    style_adversarial_weight : float, default=None
+        Strength of the regularisation of the style part, where it should
+        differ from that of the emotion part (``adversarial_weight``): the
+        generator loss weighs the two parts in this ratio, and its learning
+        rate is set by the larger weight. None: ``adversarial_weight``; 0 leaves
+        the style part unregularised.
+    reconstruction_weight : float, default=1.0
+        Strength of the reconstruction phase: its step uses
+        ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
+        the phase (and leaves the decoder untrained).
     discriminator_layer_sizes : int or tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
+    adversarial_every : int, default=1
+        Run the regularisation phase on every ``adversarial_every``-th
+        mini-batch only, which weakens the discriminators and saves their cost.
+    gradient_penalty : float, default=0.0
+        Weight of the R1 penalty [3]_, ``gradient_penalty / 2`` times the squared
+        norm of each discriminator's gradient at the prior samples, added to the
+        discriminator loss; it keeps the discriminators from winning outright.
+    pretrain_iter : int, default=0
+        Unsupervised pre-training: the first ``pretrain_iter`` epochs run the
+        reconstruction and regularisation phases only. They count towards
+        ``max_iter``; early stopping judges the epochs after them.
     %(common_params)s
 
     Attributes
@@ -206,6 +227,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     .. [2] F. Eyben et al., "The Geneva Minimalistic Acoustic Parameter Set
        (GeMAPS) for Voice Research and Affective Computing", IEEE Transactions on
        Affective Computing 7(2), 2016.
+    .. [3] L. Mescheder, A. Geiger and S. Nowozin, "Which Training Methods for
+       GANs do actually Converge?", ICML 2018.
 
     Examples
     --------
@@ -247,6 +270,11 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             tuple,
             list,
         ],
+        "style_adversarial_weight": [Interval(Real, 0, None, closed="left"), None],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "adversarial_every": [Interval(Integral, 1, None, closed="left")],
+        "gradient_penalty": [Interval(Real, 0, None, closed="left")],
+        "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -257,7 +285,12 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         emotion_prior="labels",
         style_prior="gaussian",
         adversarial_weight=0.1,
+        style_adversarial_weight=None,
+        reconstruction_weight=1.0,
         discriminator_layer_sizes=(64, 64),
+        adversarial_every=1,
+        gradient_penalty=0.0,
+        pretrain_iter=0,
         encoder="auto",
         activation="relu",
         dropout=0.0,
@@ -283,7 +316,12 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         self.emotion_prior = emotion_prior
         self.style_prior = style_prior
         self.adversarial_weight = adversarial_weight
+        self.style_adversarial_weight = style_adversarial_weight
+        self.reconstruction_weight = reconstruction_weight
         self.discriminator_layer_sizes = discriminator_layer_sizes
+        self.adversarial_every = adversarial_every
+        self.gradient_penalty = gradient_penalty
+        self.pretrain_iter = pretrain_iter
         self.encoder = encoder
         self.activation = activation
         self.dropout = dropout
@@ -341,12 +379,24 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             emotion_prior=self._make_emotion_prior(n_outputs, y_labeled),
             style_prior=style_prior,
             n_targets=n_outputs,
-            adversarial_weight=self.adversarial_weight,
+            **self._phase_params(),
             **self._common_net_params(),
         )
 
+    def _phase_params(self):
+        """The settings of the training phases, which a warm start may change."""
+        return dict(
+            adversarial_weight=self.adversarial_weight,
+            style_adversarial_weight=self.style_adversarial_weight,
+            reconstruction_weight=self.reconstruction_weight,
+            adversarial_every=self.adversarial_every,
+            gradient_penalty=self.gradient_penalty,
+            pretrain_iter=self.pretrain_iter,
+        )
+
     def _update_net(self, y_labeled):
-        self.net_.adversarial_weight = self.adversarial_weight
+        for key, value in self._phase_params().items():
+            setattr(self.net_, key, value)
         super()._update_net(y_labeled)
         self.net_.emotion_prior_ = self._make_emotion_prior(
             self.n_outputs_, y_labeled

@@ -181,7 +181,7 @@ class RestoringEarlyStopping(EarlyStopping):
         return state
 
     def on_epoch_end(self, net, **kwargs):
-        if self.monitor not in net.history[-1]:
+        if self.monitor not in net.history[-1] or net.pretraining():
             return
         try:
             super().on_epoch_end(net, **kwargs)
@@ -341,6 +341,10 @@ class SupervisedNet(NeuralNet):
             self.complete_targets_ = not torch.isnan(dataset.tensors[-1]).any()
         return Batches(dataset, self.batch_size, shuffle=training)
 
+    def pretraining(self):
+        """Whether the running epoch is an unsupervised pre-training epoch."""
+        return False
+
     def _train_mode(self):
         """Switch every module to training mode, once per epoch, not per batch."""
         if not self.module_.training:
@@ -451,6 +455,18 @@ class AAENet(SupervisedNet):
     adversarial_weight : float
         Factor of the generator's learning rate; 0 skips the regularisation
         phase.
+    style_adversarial_weight : float or None, default=None
+        Weight of the style part in the generator loss, relative to
+        ``adversarial_weight`` for the emotion part; None: the same.
+    reconstruction_weight : float, default=1.0
+        Factor of the reconstruction phase's learning rate; 0 skips it.
+    adversarial_every : int, default=1
+        Run the regularisation phase on every ``adversarial_every``-th batch.
+    gradient_penalty : float, default=0.0
+        Weight of the R1 penalty on the discriminators' gradient at prior samples.
+    pretrain_iter : int, default=0
+        Epochs of reconstruction and regularisation only, before supervision
+        joins.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
@@ -468,6 +484,11 @@ class AAENet(SupervisedNet):
         style_prior,
         n_targets,
         adversarial_weight,
+        style_adversarial_weight=None,
+        reconstruction_weight=1.0,
+        adversarial_every=1,
+        gradient_penalty=0.0,
+        pretrain_iter=0,
         **kwargs,
     ):
         # Set before skorch's __init__, which only then starts guarding modules.
@@ -477,6 +498,11 @@ class AAENet(SupervisedNet):
         self.emotion_prior = emotion_prior
         self.style_prior = style_prior
         self.adversarial_weight = adversarial_weight
+        self.style_adversarial_weight = style_adversarial_weight
+        self.reconstruction_weight = reconstruction_weight
+        self.adversarial_every = adversarial_every
+        self.gradient_penalty = gradient_penalty
+        self.pretrain_iter = pretrain_iter
         super().__init__(module, n_targets=n_targets, **kwargs)
 
     def initialize_module(self):
@@ -504,27 +530,54 @@ class AAENet(SupervisedNet):
         return self
 
     def set_learning_rate(self, lr):
-        # Adam is blind to a constant factor on a loss, so the adversarial weight
-        # scales the generator's step size instead.
+        # Adam is blind to a constant factor on a loss, so the phase weights
+        # scale the step sizes instead; only the ratio of the two adversarial
+        # weights enters the generator loss.
         super().set_learning_rate(lr)
         for group in self.optimizer_generator_.param_groups:
-            group["lr"] = lr * self.adversarial_weight
+            group["lr"] = lr * max(self._adversarial_weights())
+        for group in self.optimizer_reconstruction_.param_groups:
+            group["lr"] = lr * self.reconstruction_weight
+
+    def pretraining(self):
+        return len(self.history) <= self.pretrain_iter
+
+    def _adversarial_weights(self):
+        """The generator-loss weight of the emotion part and of the style part."""
+        style = self.style_adversarial_weight
+        return (
+            self.adversarial_weight,
+            self.adversarial_weight if style is None else style,
+        )
 
     def _parts(self):
-        """(discriminator, prior, slice of the code) for each latent part."""
+        """(discriminator, prior, slice of the code, weight) of each latent part
+        that the regularisation phase shapes; weights relative to the largest."""
         k = self.n_targets
-        parts = [(self.disc_emotion_, self.emotion_prior_, slice(0, k))]
+        weights = self._adversarial_weights()
+        top = max(weights)
+        parts = [(self.disc_emotion_, self.emotion_prior_, slice(0, k), weights[0])]
         if self.disc_style is not None:
-            parts.append((self.disc_style_, self.style_prior_, slice(k, None)))
-        return parts
+            parts.append(
+                (self.disc_style_, self.style_prior_, slice(k, None), weights[1])
+            )
+        return [(d, p, s, w / top) for d, p, s, w in parts if w > 0]
 
-    def _discriminator_phase(self, code):
+    def _discriminator_phase(self, code, parts):
         n = len(code)
         labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
         loss, accuracy = 0.0, []
-        for disc, prior, part in self._parts():
-            logits = disc(torch.cat([prior(n), code[:, part]]))
+        for disc, prior, part, _ in parts:
+            real = prior(n)
+            if self.gradient_penalty > 0:
+                real.requires_grad_(True)
+            logits = disc(torch.cat([real, code[:, part]]))
             loss = loss + F.binary_cross_entropy_with_logits(logits, labels)
+            if self.gradient_penalty > 0:
+                # R1 (Mescheder et al., 2018): a discriminator flat around the
+                # prior samples cannot win outright and keeps its gradient useful.
+                (grad,) = torch.autograd.grad(logits[:n].sum(), real, create_graph=True)
+                loss = loss + 0.5 * self.gradient_penalty * grad.pow(2).sum(1).mean()
             accuracy.append(((logits > 0) == (labels > 0.5)).float().mean())
         self._step(self.optimizer_discriminator_, loss, "discriminator_loss")
         # The better discriminator: one that wins outright starves the generator.
@@ -532,12 +585,12 @@ class AAENet(SupervisedNet):
             "discriminator_accuracy", torch.stack(accuracy).max().item()
         )
 
-    def _generator_phase(self, inputs):
+    def _generator_phase(self, inputs, parts):
         code = self.module_(*inputs)
         loss = 0.0
-        for disc, _, part in self._parts():
+        for disc, _, part, weight in parts:
             logits = disc(code[:, part])
-            loss = loss + F.binary_cross_entropy_with_logits(
+            loss = loss + weight * F.binary_cross_entropy_with_logits(
                 logits, torch.ones_like(logits)
             )
         self._step(self.optimizer_generator_, loss, "generator_loss")
@@ -545,15 +598,27 @@ class AAENet(SupervisedNet):
     def train_step(self, batch, **fit_params):
         self._train_mode()
         *inputs, yi = batch
-        code = self.module_(*inputs)
-        reconstruction = reconstruction_loss(self.decoder_(code, *inputs[1:]), *inputs)
-        self._step(
-            self.optimizer_reconstruction_, reconstruction, "reconstruction_loss"
-        )
-        if self.adversarial_weight > 0:
+        code = loss = None
+        if self.reconstruction_weight > 0:
+            code = self.module_(*inputs)
+            reconstruction = reconstruction_loss(
+                self.decoder_(code, *inputs[1:]), *inputs
+            )
+            self._step(
+                self.optimizer_reconstruction_, reconstruction, "reconstruction_loss"
+            )
+            loss = reconstruction.detach()
+        parts = self._parts()
+        batch_index = len(self.history[-1]["batches"]) - 1
+        if parts and batch_index % self.adversarial_every == 0:
+            if code is None:
+                with torch.no_grad():
+                    code = self.module_(*inputs)
             # The discriminators judge the codes of phase 1, as a GAN reuses its
             # fake batch; the generator step needs fresh codes for its gradient.
-            self._discriminator_phase(code.detach())
-            self._generator_phase(inputs)
-        supervised = self._supervised_phase(inputs, yi)
-        return {"loss": reconstruction.detach() + supervised}
+            self._discriminator_phase(code.detach(), parts)
+            self._generator_phase(inputs, parts)
+        if not self.pretraining():
+            supervised = self._supervised_phase(inputs, yi)
+            loss = supervised if loss is None else loss + supervised
+        return {"loss": torch.as_tensor(0.0 if loss is None else loss)}

@@ -135,6 +135,11 @@ def test_transform_returns_the_latent_code(emotion_data):
         dict(scoring="neg_mean_squared_error"),
         dict(hidden_layer_sizes=16, discriminator_layer_sizes=8),
         dict(hidden_layer_sizes=()),
+        dict(style_adversarial_weight=0.0),
+        dict(adversarial_weight=0.0, style_adversarial_weight=0.5),
+        dict(reconstruction_weight=0.0),
+        dict(adversarial_every=2, gradient_penalty=1.0),
+        dict(pretrain_iter=2),
     ],
 )
 def test_variants_train(params, emotion_data):
@@ -148,6 +153,91 @@ def test_adversarial_weight_zero_skips_the_regularisation(emotion_data):
     X, y, _ = emotion_data
     model = make(AAEEmotionRegressor, max_iter=2, adversarial_weight=0.0).fit(X, y)
     assert model.history_["discriminator_loss"].isna().all()
+
+
+def test_reconstruction_weight_zero_skips_the_reconstruction(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=2, reconstruction_weight=0.0).fit(X, y)
+    assert model.history_["reconstruction_loss"].isna().all()
+    assert model.history_["discriminator_loss"].notna().all()
+    decoder = make(AAEEmotionRegressor, max_iter=2).fit(X, y).net_.decoder_
+    untouched = model.net_.decoder_
+    # Same seed, same initial decoder: only the reconstruction phase moves it.
+    fresh = make(AAEEmotionRegressor, max_iter=1, reconstruction_weight=0.0)
+    fresh_decoder = fresh.fit(X, y).net_.decoder_
+    for a, b, c in zip(
+        untouched.parameters(),
+        fresh_decoder.parameters(),
+        decoder.parameters(),
+        strict=True,
+    ):
+        assert torch.equal(a, b)
+        assert not torch.equal(a, c)
+
+
+def test_reconstruction_weight_scales_the_reconstruction_step(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=1, reconstruction_weight=0.25)
+    model.fit(X, y)
+    (group,) = model.net_.optimizer_reconstruction_.param_groups
+    assert group["lr"] == pytest.approx(0.25 * model.learning_rate_init)
+
+
+@pytest.mark.parametrize(
+    "weights, lr_factor, n_parts",
+    [((0.1, None), 0.1, 2), ((0.1, 0.0), 0.1, 1), ((0.0, 0.4), 0.4, 1)],
+)
+def test_adversarial_weight_per_part(weights, lr_factor, n_parts, emotion_data):
+    X, y, _ = emotion_data
+    emotion, style = weights
+    model = make(
+        AAEEmotionRegressor,
+        max_iter=1,
+        adversarial_weight=emotion,
+        style_adversarial_weight=style,
+    ).fit(X, y)
+    (group,) = model.net_.optimizer_generator_.param_groups
+    assert group["lr"] == pytest.approx(lr_factor * model.learning_rate_init)
+    parts = model.net_._parts()
+    assert len(parts) == n_parts
+    assert max(weight for *_, weight in parts) == 1.0
+
+
+def test_adversarial_every_skips_batches(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=1, early_stopping=False)
+    model.set_params(adversarial_every=3).fit(X, y)
+    batches = model.net_.history[-1, "batches"]
+    with_adversary = [i for i, b in enumerate(batches) if "generator_loss" in b]
+    assert len(batches) > 3
+    assert with_adversary == list(range(0, len(batches), 3))
+
+
+def test_gradient_penalty_changes_the_discriminators(emotion_data):
+    X, y, _ = emotion_data
+    plain = make(AAEEmotionRegressor, max_iter=2).fit(X, y)
+    penalised = make(AAEEmotionRegressor, max_iter=2, gradient_penalty=10.0).fit(X, y)
+    assert (
+        penalised.history_["discriminator_loss"].iloc[-1]
+        != plain.history_["discriminator_loss"].iloc[-1]
+    )
+    # A flat discriminator cannot win outright.
+    assert penalised.history_["discriminator_accuracy"].iloc[-1] < 0.99
+
+
+def test_pretraining_epochs_are_unsupervised(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=6, n_iter_no_change=2)
+    model.set_params(pretrain_iter=3).fit(X, y)
+    history = model.history_
+    assert history["supervised_loss"].iloc[:3].isna().all()
+    assert history["reconstruction_loss"].iloc[:3].notna().all()
+    assert history["supervised_loss"].iloc[3:].notna().all()
+    # Early stopping judges the supervised epochs only, whatever the
+    # validation scores of the pre-training epochs were.
+    assert model.n_iter_ >= 3 + 3
+    stopper = dict(model.net_.callbacks_)["stopper"]
+    assert stopper.best_epoch_ > 3
 
 
 def test_callable_scoring(emotion_data):
@@ -405,6 +495,11 @@ def test_too_few_labels_for_early_stopping(Estimator, emotion_data):
         (dict(discriminator_layer_sizes=(8, -1)), "discriminator_layer_sizes"),
         (dict(style_dim=-1), "style_dim"),
         (dict(emotion_prior="laplace"), "emotion_prior"),
+        (dict(style_adversarial_weight=-0.1), "style_adversarial_weight"),
+        (dict(reconstruction_weight=-1.0), "reconstruction_weight"),
+        (dict(adversarial_every=0), "adversarial_every"),
+        (dict(gradient_penalty=-1.0), "gradient_penalty"),
+        (dict(pretrain_iter=-1), "pretrain_iter"),
         (dict(device="cuda:7"), "cuda|CUDA"),
         (dict(device="tpu"), "not a torch device"),
     ],

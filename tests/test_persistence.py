@@ -129,6 +129,13 @@ def test_round_trip_on_sequences(Estimator, encoder, tmp_path):
         {"emotion_prior": "gaussian", "style_prior": "uniform"},
         {"style_dim": 0},
         {"early_stopping": False, "hidden_layer_sizes": [16, 8]},
+        {
+            "style_adversarial_weight": 0.3,
+            "reconstruction_weight": 0.5,
+            "adversarial_every": 2,
+            "gradient_penalty": 1.0,
+            "pretrain_iter": 1,
+        },
     ],
 )
 def test_round_trip_of_every_prior_and_layout(params, tmp_path):

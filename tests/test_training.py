@@ -82,6 +82,51 @@ def test_resumed_fit_equals_an_uninterrupted_one(
     )
 
 
+def test_resumed_pretraining_equals_an_uninterrupted_one(
+    emotion_data, tmp_path, monkeypatch
+):
+    X, y, _ = emotion_data
+    params = dict(
+        max_iter=9,
+        n_iter_no_change=50,
+        pretrain_iter=4,
+        adversarial_every=2,
+        gradient_penalty=1.0,
+        reconstruction_weight=0.5,
+        style_adversarial_weight=0.3,
+    )
+    expected = make(AAEEmotionRegressor, **params).fit(X, y)
+    path = tmp_path / "run.ckpt"
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 3)  # inside the pre-training epochs
+        with pytest.warns(UserWarning, match="fit again to resume"):
+            make(
+                AAEEmotionRegressor, checkpoint=path, checkpoint_every=1, **params
+            ).fit(X, y)
+    resumed = make(AAEEmotionRegressor, checkpoint=path, **params).fit(X, y)
+    assert resumed.n_iter_ == expected.n_iter_ == 9
+    assert_array_equal(resumed.predict(X), expected.predict(X))
+    assert resumed.history_["supervised_loss"].iloc[:4].isna().all()
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        dict(style_adversarial_weight=0.5),
+        dict(reconstruction_weight=0.5),
+        dict(adversarial_every=2),
+        dict(gradient_penalty=1.0),
+        dict(pretrain_iter=1),
+    ],
+)
+def test_checkpoint_of_other_phase_settings_is_refused(changed, emotion_data, tmp_path):
+    X, y, _ = emotion_data
+    path = tmp_path / "run.ckpt"
+    make(AAEEmotionRegressor, max_iter=2, checkpoint=path, checkpoint_every=1).fit(X, y)
+    with pytest.raises(ValueError, match="written for other data or parameters"):
+        make(AAEEmotionRegressor, max_iter=4, checkpoint=path, **changed).fit(X, y)
+
+
 def test_checkpoint_of_other_data_is_refused(emotion_data, tmp_path):
     X, y, _ = emotion_data
     path = tmp_path / "run.ckpt"
