@@ -83,6 +83,18 @@ def emotion_to_vad(emotions):
     -------
     vad : ndarray of shape (n_samples, 3)
         Valence, activation and dominance in [-1, 1].
+
+    Raises
+    ------
+    ValueError
+        If a name is not a key of ``EMOTION_VAD``; the message lists the known
+        ones.
+
+    Examples
+    --------
+    >>> from aae_sklearn.datasets import emotion_to_vad
+    >>> emotion_to_vad(["neutral", "angry"]).round(2).tolist()
+    [[0.0, 0.0, 0.0], [-0.67, 0.67, 0.67]]
     """
     unknown = sorted(set(emotions) - set(EMOTION_VAD))
     if unknown:
