@@ -114,15 +114,23 @@ def draw_architecture(ax):
     _arrow(ax, (43, 11.5), (43, 6.5), REGULARISATION)
     _arrow(ax, (65.5, 3), (51.5, 3), REGULARISATION)
     for y in (59, 3):
-        ax.text(
-            33.5, y, "prior sample\nor code?", ha="right", va="center", fontsize=8
-        )
+        ax.text(33.5, y, "prior sample\nor code?", ha="right", va="center", fontsize=8)
 
     # Supervision (phase 3): the emotion part is the prediction.
-    _box(ax, 8, 52, 13, 6, "labels $y$\n(labeled rows)", face="#e5f4e5",
-         edge=SUPERVISION, size=8)
-    _arrow(ax, (21.5, 54), (36.5, 47), SUPERVISION, style="<|-|>", dashed=True,
-           rad=-0.2)
+    _box(
+        ax,
+        8,
+        52,
+        13,
+        6,
+        "labels $y$\n(labeled rows)",
+        face="#e5f4e5",
+        edge=SUPERVISION,
+        size=8,
+    )
+    _arrow(
+        ax, (21.5, 54), (36.5, 47), SUPERVISION, style="<|-|>", dashed=True, rad=-0.2
+    )
 
     handles = [
         Line2D([], [], color=c, lw=2, label=label)
@@ -132,8 +140,14 @@ def draw_architecture(ax):
             (SUPERVISION, "3  supervision"),
         )
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False,
-              title="phase", title_fontsize=8)
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        fontsize=8,
+        frameon=False,
+        title="phase",
+        title_fontsize=8,
+    )
 
 
 fig, ax = plt.subplots(figsize=(9, 6), layout="constrained")
