@@ -7,7 +7,8 @@ A thin front end over the public API; it knows nothing of torch.
   hiding the labels of part of each training fold, on openSMILE functionals or,
   with ``--features frames``, on the 20 ms frame sequences of an audio folder;
 - ``extract`` turns audio files into a table of openSMILE functionals;
-- ``fit`` trains an estimator on such a table and saves it with joblib;
+- ``fit`` trains an estimator on such a table and saves it as a safetensors file
+  (:meth:`~aae_sklearn.AAEEmotionRegressor.save`), which loads without unpickling;
 - ``predict`` applies a saved estimator to a table or to audio files.
 
 Exit codes: 0 success, 2 usage error, 1 failure, reported in one line on stderr
@@ -23,12 +24,11 @@ import sys
 import warnings
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
+from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__, load
 from ._cli_compare import _run_compare
 from ._cli_io import (
     CORPORA,
@@ -81,9 +81,14 @@ def _run_fit(args):
     feature_names = _feature_columns(table, {*targets, args.group_column})
     if not feature_names:
         raise ValueError(f"{args.features}: no numeric feature column.")
-    X = _matrix(table, feature_names, args.features)
-    y = _matrix(table, targets, args.features, what="target")
-    if np.isnan(y).all():
+    # DataFrames, so that the saved model knows its feature and target names.
+    X = pd.DataFrame(
+        _matrix(table, feature_names, args.features), columns=feature_names
+    )
+    y = pd.DataFrame(
+        _matrix(table, targets, args.features, what="target"), columns=targets
+    )
+    if np.isnan(y.to_numpy()).all():
         raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
     Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
     estimator = Estimator[args.model](
@@ -92,19 +97,15 @@ def _run_fit(args):
     extra = {}
     if args.unlabeled:
         pool = _read_table(args.unlabeled)
-        extra["X_unlabeled"] = _matrix(pool, feature_names, args.unlabeled)
+        extra["X_unlabeled"] = pd.DataFrame(
+            _matrix(pool, feature_names, args.unlabeled), columns=feature_names
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         estimator.fit(X, y, **extra)
-    model = {
-        "estimator": estimator,
-        "feature_names": feature_names,
-        "target_names": targets,
-        "aae_sklearn_version": __version__,
-    }
-    _atomic_write(out, lambda tmp: joblib.dump(model, tmp))
+    estimator.save(out)  # atomic: a temporary file renamed into place
     if not args.quiet:
-        n_labeled = int((~np.isnan(y).all(axis=1)).sum())
+        n_labeled = int((~np.isnan(y.to_numpy()).all(axis=1)).sum())
         print(
             f"fitted {type(estimator).__name__} on {n_labeled} labeled and "
             f"{len(y) - n_labeled + len(extra.get('X_unlabeled', ()))} unlabeled rows "
@@ -115,16 +116,17 @@ def _run_fit(args):
 
 
 def _load_model(path):
+    """The estimator saved in ``path``; it must know its feature names."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such file.")
-    try:
-        model = joblib.load(path)
-    except Exception as exc:  # unpickling fails in many ways
-        raise ValueError(f"{path}: not readable by joblib ({exc!r}).") from exc
-    if not (isinstance(model, dict) and {"estimator", "feature_names"} <= set(model)):
-        raise ValueError(f"{path}: not a model saved by 'aae-sklearn fit'.")
-    return model
+    estimator = load(path)  # runs no code from the file; ValueError names it
+    if not hasattr(estimator, "feature_names_in_"):
+        raise ValueError(
+            f"{path}: the model does not know its feature names; save one fitted "
+            "on a DataFrame, or with 'aae-sklearn fit'."
+        )
+    return estimator
 
 
 def _feature_set_of(feature_names):
@@ -142,10 +144,11 @@ def _feature_set_of(feature_names):
 def _run_predict(args):
     out = _check_output(args.output)
     model = _load_model(args.model)
+    feature_names = model.feature_names_in_.tolist()
     source = Path(args.input)
     if source.suffix.lower() in (".csv", ".parquet", ".pq"):
         table = _read_table(source)
-        X = _matrix(table, model["feature_names"], source)
+        X = _matrix(table, feature_names, source)
         id_column = next((c for c in ("file", "id") if c in table.columns), None)
         ids = pd.DataFrame(
             {"id": np.arange(len(table))} if id_column is None else table[[id_column]]
@@ -154,15 +157,16 @@ def _run_predict(args):
         items = _audio_items(source)
         features, kept = _functionals(
             items,
-            _feature_set_of(model["feature_names"]),
+            _feature_set_of(feature_names),
             args.n_jobs,
             args.skip_bad,
             args.quiet,
         )
-        X = _matrix(features, model["feature_names"], source)
+        X = _matrix(features, feature_names, source)
         ids = pd.DataFrame({"file": np.asarray(items, dtype=object)[kept]})
-    y_pred = np.asarray(model["estimator"].predict(X)).reshape(len(X), -1)
-    names = model.get("target_names") or [f"target_{j}" for j in range(y_pred.shape[1])]
+    y_pred = model.predict(pd.DataFrame(X, columns=feature_names)).reshape(len(X), -1)
+    names = list(getattr(model, "target_names_", []))
+    names = names or [f"target_{j}" for j in range(y_pred.shape[1])]
     table = ids.reset_index(drop=True).join(pd.DataFrame(y_pred, columns=names))
     _atomic_write(out, lambda tmp: table.to_csv(tmp, index=False))
     if not args.quiet:
@@ -221,17 +225,18 @@ Frame sequences have no table form: see 'aae-sklearn compare --features frames'.
 """
 FIT_EPILOG = """\
 example:
-  aae-sklearn fit ravdess.parquet --targets valence,activation,dominance -o aae.joblib
+  aae-sklearn fit ravdess.parquet --targets valence,activation -o aae.safetensors
 
 Feature columns: every numeric column except the targets, the group column and
 the metadata columns of the corpus loaders (file, path, actor, speaker, emotion,
 start, end, ...). Rows whose targets are all empty are unlabeled. MODEL is a
-joblib file holding {"estimator", "feature_names", "target_names"}.
+safetensors file (weights, and the parameters, feature and target names as JSON),
+which 'predict' and aae_sklearn.load() read without running code from it.
 """
 PREDICT_EPILOG = """\
 examples:
-  aae-sklearn predict aae.joblib features.csv -o predictions.csv
-  aae-sklearn predict aae.joblib my_wavs/ -o predictions.csv
+  aae-sklearn predict aae.safetensors features.csv -o predictions.csv
+  aae-sklearn predict aae.safetensors my_wavs/ -o predictions.csv
 
 INPUT is a .csv/.parquet table holding the model's feature columns, or audio (a
 folder, a file or a list of paths) whose openSMILE functionals are extracted

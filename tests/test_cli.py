@@ -1,15 +1,16 @@
 """The command line: compare, extract, fit, predict, and their failures."""
 
 import json
+import pickle
 import shutil
 import warnings
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.image import imread
 
+import aae_sklearn
 from aae_sklearn._cli_compare import _report_warnings
 from aae_sklearn._cli_io import _atomic_write
 from aae_sklearn.cli import main
@@ -18,6 +19,7 @@ from aae_sklearn.datasets import load_ravdess_features
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 FAST = ["--max-iter", "2", "-q"]
+FAST_PARAMS = {"max_iter": 2, "random_state": 0}
 
 
 def _error_line(capsys):
@@ -195,7 +197,7 @@ def test_compare_bad_tables_fail_in_one_line(
 def test_fit_refuses_nan_features(bundled_csv, tmp_path, capsys):
     source = tmp_path / "nan.csv"
     _with_nan_feature(pd.read_csv(bundled_csv)).to_csv(source, index=False)
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.safetensors"
     assert main(["fit", str(source), "-o", str(out), *FAST]) == 1
     err = _error_line(capsys)
     assert str(source) in err and "loudness_sma3_amean" in err
@@ -260,12 +262,13 @@ def test_fit_then_predict(bundled_csv, audio_folder, tmp_path, capsys):
     table.loc[::2, ["valence", "activation", "dominance"]] = np.nan  # unlabeled
     features = tmp_path / "train.csv"
     table.to_csv(features, index=False)
-    model_path = tmp_path / "aae.joblib"
+    model_path = tmp_path / "aae.safetensors"
     assert main(["fit", str(features), "-o", str(model_path), *FAST]) == 0
-    model = joblib.load(model_path)
-    assert model["feature_names"] == load_ravdess_features().feature_names
-    assert model["target_names"] == ["valence", "activation", "dominance"]
-    assert model["estimator"].n_features_in_ == 88
+    model = aae_sklearn.load(model_path)  # no pickle in the file
+    assert isinstance(model, aae_sklearn.AAEEmotionRegressor)
+    assert model.feature_names_in_.tolist() == load_ravdess_features().feature_names
+    assert model.target_names_.tolist() == ["valence", "activation", "dominance"]
+    assert model.n_features_in_ == 88
 
     predictions = tmp_path / "predictions.csv"
     assert (
@@ -297,7 +300,7 @@ def test_fit_then_predict(bundled_csv, audio_folder, tmp_path, capsys):
 
 
 def test_predict_names_missing_columns(bundled_csv, tmp_path, capsys):
-    model_path = tmp_path / "m.joblib"
+    model_path = tmp_path / "m.safetensors"
     argv = ["fit", str(bundled_csv), "--model", "supervised", "-o", str(model_path)]
     assert main([*argv, *FAST]) == 0
     partial = tmp_path / "partial.csv"
@@ -311,10 +314,29 @@ def test_predict_names_missing_columns(bundled_csv, tmp_path, capsys):
     assert not out.exists()
 
 
+def test_predict_refuses_a_pickle_and_a_model_without_feature_names(
+    bundled_csv, tmp_path, capsys
+):
+    pickled = tmp_path / "m.joblib"
+    pickled.write_bytes(pickle.dumps({"estimator": None}))
+    out = tmp_path / "predictions.csv"
+    assert main(["predict", str(pickled), str(bundled_csv), "-o", str(out)]) == 1
+    err = _error_line(capsys)
+    assert str(pickled) in err and "not a safetensors file" in err
+
+    X, y = load_ravdess_features(return_X_y=True)
+    anonymous = tmp_path / "anonymous.safetensors"
+    aae_sklearn.SupervisedEmotionRegressor(**FAST_PARAMS).fit(X, y).save(anonymous)
+    assert main(["predict", str(anonymous), str(bundled_csv), "-o", str(out)]) == 1
+    err = _error_line(capsys)
+    assert str(anonymous) in err and "feature names" in err
+    assert not out.exists()
+
+
 def test_fit_without_target_columns(bundled_csv, tmp_path, capsys):
     source = tmp_path / "no_targets.csv"
     _without_targets(pd.read_csv(bundled_csv)).to_csv(source, index=False)
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.safetensors"
     assert main(["fit", str(source), "-o", str(out), *FAST]) == 1
     assert "valence, dominance" in _error_line(capsys)
     assert not out.exists()
