@@ -1,0 +1,531 @@
+"""Ablations and honest tuning of the AAE against its supervised baseline on RAVDESS.
+
+Three stages, each resumable:
+
+``tune``
+    Inner cross-validation on actors 1-12 only (``GroupKFold`` by actor): every
+    ablation row (one setting of the AAE changed at a time, or a combination) and
+    the shared hyper-parameters of the baseline, with all and with 25 % of the
+    training rows labeled. Settings are chosen from these folds alone.
+``report``
+    Train on actors 1-12 and test once on actors 13-24, with the settings frozen
+    in ``FROZEN`` below, for several seeds, both models and both label fractions.
+``table``
+    Summarise both stages as reStructuredText tables (written to
+    ``benchmarks/results/ablation_tables.rst`` and, with ``--page``, into the
+    marked region of ``docs/ablation.rst``) and draw the figures
+    ``docs/images/ablation_*.png``.
+
+With a label fraction below 1, the labeled rows are a random subset of the
+training rows (the same for both models, per fold and seed); the AAE also gets
+the other rows without their labels (NaN targets), the baseline only the labeled
+ones. Feature vectors (the bundled eGeMAPS functionals) go through a
+``QuantileTransformer(output_distribution="normal")`` fitted on the training rows,
+for both models alike; frame sequences (20 ms log mel, cached in
+``benchmarks/results/frames_logmel20.npz``) are standardised inside the
+estimators. Every finished fit appends one JSON line to
+``benchmarks/results/ablation_<stage>.jsonl``; fits already there are skipped.
+
+Run from the repository root, one process at a time::
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_ablation.py tune --inputs vectors
+    OMP_NUM_THREADS=1 python benchmarks/bench_ablation.py report --inputs vectors
+    python benchmarks/bench_ablation.py table --page
+"""
+
+# License: BSD-3-Clause
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import QuantileTransformer
+
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
+from aae_sklearn.datasets import load_ravdess, load_ravdess_features
+from aae_sklearn.features import FrameFeatures
+from aae_sklearn.metrics import binned_accuracy, concordance_correlation_coefficient
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+DOCS = ROOT.parent / "docs"
+RAVDESS = ROOT.parents[1] / "shared" / "data" / "ravdess"
+DIMENSIONS = ["valence", "activation", "dominance"]
+METRICS = ["valence_accuracy", *(f"ccc_{d}" for d in DIMENSIONS), "ccc_mean"]
+TUNING_ACTORS = range(1, 13)
+
+# What both models share, per input kind (frames: a reduced budget, see the page).
+BASE = {
+    "vectors": dict(hidden_layer_sizes=(256, 128), max_iter=200),
+    "frames": dict(hidden_layer_sizes=(64, 64), max_iter=30, n_iter_no_change=6),
+}
+# The AAE as it was before this study: the reference row of the ablation.
+BEFORE = dict(
+    adversarial_weight=0.1,
+    style_adversarial_weight=None,
+    reconstruction_weight=1.0,
+    emotion_prior="labels",
+    style_dim=100,
+    adversarial_every=1,
+    gradient_penalty=0.0,
+    pretrain_iter=0,
+)
+SHARED = {
+    "lr3e-4": dict(learning_rate_init=3e-4),
+    "lr3e-3": dict(learning_rate_init=3e-3),
+    "dropout0.2": dict(dropout=0.2),
+    "dropout0.5": dict(dropout=0.5),
+    "alpha1e-3": dict(alpha=1e-3),
+    "alpha1e-2": dict(alpha=1e-2),
+}
+# One change at a time from BEFORE; "_unlabeled" is the share of the unlabeled
+# pool the AAE gets (a setting of the protocol, not of the estimator).
+ABLATION = {
+    "before": {},
+    "no_adversarial": dict(adversarial_weight=0.0),
+    "no_reconstruction": dict(reconstruction_weight=0.0),
+    "no_adv_no_rec": dict(adversarial_weight=0.0, reconstruction_weight=0.0),
+    "no_style": dict(style_dim=0),
+    "aw0.01": dict(adversarial_weight=0.01),
+    "aw1": dict(adversarial_weight=1.0),
+    "adv_emotion_only": dict(style_adversarial_weight=0.0),
+    "adv_style_only": dict(adversarial_weight=0.0, style_adversarial_weight=0.1),
+    "prior_gaussian": dict(emotion_prior="gaussian"),
+    "prior_uniform": dict(emotion_prior="uniform"),
+    "style8": dict(style_dim=8),
+    "style32": dict(style_dim=32),
+    "rec0.1": dict(reconstruction_weight=0.1),
+    "rec0.01": dict(reconstruction_weight=0.01),
+    "adv_every4": dict(adversarial_every=4),
+    "gp1": dict(gradient_penalty=1.0),
+    "gp10": dict(gradient_penalty=10.0),
+    "disc16": dict(discriminator_layer_sizes=(16,)),
+    "pretrain10": dict(pretrain_iter=10),
+    "pretrain30": dict(pretrain_iter=30),
+    "unlabeled_none": dict(_unlabeled=0.0),
+    "unlabeled_half": dict(_unlabeled=0.5),
+    **SHARED,
+}
+# Combinations of the rows that helped on the inner folds (added after a first pass).
+COMBINED = {
+    "rec0.1_style8": dict(reconstruction_weight=0.1, style_dim=8),
+    "emo_rec0.1": dict(style_adversarial_weight=0.0, reconstruction_weight=0.1),
+    "emo_rec0.01": dict(style_adversarial_weight=0.0, reconstruction_weight=0.01),
+    "emo_no_rec": dict(style_adversarial_weight=0.0, reconstruction_weight=0.0),
+    "emo_rec0.1_gauss": dict(
+        style_adversarial_weight=0.0,
+        reconstruction_weight=0.1,
+        emotion_prior="gaussian",
+    ),
+    "emo_rec0.1_pre10": dict(
+        style_adversarial_weight=0.0, reconstruction_weight=0.1, pretrain_iter=10
+    ),
+    "emo_rec0.1_gp1": dict(
+        style_adversarial_weight=0.0, reconstruction_weight=0.1, gradient_penalty=1.0
+    ),
+    "emo_rec0.1_style32": dict(
+        style_adversarial_weight=0.0, reconstruction_weight=0.1, style_dim=32
+    ),
+    "emo_rec0.1_lr3e-3": dict(
+        style_adversarial_weight=0.0, reconstruction_weight=0.1, learning_rate_init=3e-3
+    ),
+    "rec0.1_gp1": dict(reconstruction_weight=0.1, gradient_penalty=1.0),
+}
+FRAME_ROWS = [
+    "before",
+    "no_adversarial",
+    "no_reconstruction",
+    "no_adv_no_rec",
+    "rec0.1",
+    "rec0.01",
+]
+
+
+def configs(inputs):
+    """Every tuning row: name -> (model, parameters)."""
+    rows = {f"sup:{k}": ("sup", v) for k, v in {"default": {}, **SHARED}.items()}
+    if inputs == "frames":
+        rows = {k: v for k, v in rows.items() if k in ("sup:default", "sup:lr3e-3")}
+    aae = {**ABLATION, **COMBINED}
+    if inputs == "frames":
+        aae = {k: aae[k] for k in FRAME_ROWS}
+    rows.update({f"aae:{k}": ("aae", {**BEFORE, **v}) for k, v in aae.items()})
+    return rows
+
+
+# Settings chosen on the inner folds of actors 1-12 (see docs/ablation.rst).
+# "aae" runs the estimator's defaults on top of BASE; "sup" the baseline's.
+FROZEN = {
+    "vectors": {"aae": ("aae", {}), "sup": ("sup", {}), "aae_before": ("aae", BEFORE)},
+    "frames": {"aae": ("aae", {}), "sup": ("sup", {})},
+}
+
+
+# -- data -----------------------------------------------------------------------
+
+
+def load(inputs, root):
+    """X, targets and actor ids; frames are extracted once and cached."""
+    if inputs == "vectors":
+        data = load_ravdess_features()
+        return np.asarray(data.data, dtype=float), data.target, data.groups
+    cache = RESULTS / "frames_logmel20.npz"
+    if not cache.exists():
+        corpus = load_ravdess(root)
+        X = FrameFeatures(kind="logmel", frame_ms=20, n_jobs=2).fit_transform(
+            corpus.data
+        )
+        RESULTS.mkdir(exist_ok=True)
+        np.savez(
+            cache,
+            frames=np.concatenate(list(X)),
+            lengths=[len(x) for x in X],
+            target=np.asarray(corpus.target, dtype=float),
+            groups=np.asarray(corpus.groups),
+        )
+    data = np.load(cache)
+    X = np.empty(len(data["lengths"]), dtype=object)
+    X[:] = np.split(data["frames"], np.cumsum(data["lengths"])[:-1])
+    return X, data["target"], data["groups"]
+
+
+def scores(y_true, y_pred):
+    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
+    row = {f"ccc_{d}": float(c) for d, c in zip(DIMENSIONS, ccc, strict=True)}
+    row["ccc_mean"] = float(np.mean(ccc))
+    row["valence_accuracy"] = float(binned_accuracy(y_true, y_pred, target=0))
+    return row
+
+
+# -- fitting --------------------------------------------------------------------
+
+
+def fit_one(inputs, model, params, X, y, train, test, fraction, seed, fold):
+    """Fit one model on ``train`` (a ``fraction`` of it labeled), score ``test``."""
+    params = dict(params)
+    unlabeled_share = params.pop("_unlabeled", 1.0)
+    rng = np.random.default_rng([seed, fold])
+    order = rng.permutation(len(train))
+    n_labeled = round(fraction * len(train))
+    labeled = np.sort(order[:n_labeled])
+    pool = np.sort(
+        order[n_labeled:][: round(unlabeled_share * (len(train) - n_labeled))]
+    )
+    keep = labeled if model == "sup" else np.union1d(labeled, pool)
+    X_train, X_test = X[train], X[test]
+    if inputs == "vectors":
+        # Fitted on all training rows, labeled or not, for both models alike.
+        quantiles = QuantileTransformer(
+            output_distribution="normal", n_quantiles=min(1000, len(train))
+        ).fit(X_train)
+        X_train, X_test = quantiles.transform(X_train), quantiles.transform(X_test)
+    y_train = np.full_like(y[train], np.nan)
+    y_train[labeled] = y[train][labeled]
+    Estimator = AAEEmotionRegressor if model == "aae" else SupervisedEmotionRegressor
+    if model == "sup":
+        params = {k: v for k, v in params.items() if k in Estimator().get_params()}
+    estimator = Estimator(**BASE[inputs], **params, random_state=seed)
+    start = time.perf_counter()
+    estimator.fit(X_train[keep], y_train[keep])
+    fit_time = time.perf_counter() - start
+    record = scores(y[test], estimator.predict(X_test))
+    record.update(n_iter=int(estimator.n_iter_), fit_time=round(fit_time, 2))
+    accuracy = estimator.history_.get("discriminator_accuracy")
+    if accuracy is not None and accuracy.notna().any():
+        record["discriminator_accuracy"] = float(accuracy.dropna().iloc[-1])
+    return record
+
+
+def done_keys(path):
+    if not path.exists():
+        return set()
+    with path.open() as f:
+        return {tuple(json.loads(line)["key"]) for line in f if line.strip()}
+
+
+def run(stage, inputs, rows, splits, fractions, seeds, X, y):
+    """Fit every (row, fraction, fold, seed) not yet in the results file."""
+    path = RESULTS / f"ablation_{stage}.jsonl"
+    RESULTS.mkdir(exist_ok=True)
+    done = done_keys(path)
+    for seed in seeds:
+        for fraction in fractions:
+            for fold, (train, test) in enumerate(splits):
+                for name, (model, params) in rows.items():
+                    key = (inputs, name, fraction, fold, seed)
+                    if key in done:
+                        continue
+                    if "_unlabeled" in params and fraction == 1.0:
+                        continue
+                    record = fit_one(
+                        inputs, model, params, X, y, train, test, fraction, seed, fold
+                    )
+                    line = dict(
+                        key=list(key),
+                        stage=stage,
+                        inputs=inputs,
+                        config=name,
+                        model=model,
+                        fraction=fraction,
+                        fold=fold,
+                        seed=seed,
+                        **record,
+                    )
+                    with path.open("a") as f:
+                        f.write(json.dumps(line) + "\n")
+                    print(
+                        f"{stage} {inputs} {name:24s} f={fraction} fold={fold} "
+                        f"seed={seed} acc={record['valence_accuracy']:.3f} "
+                        f"ccc={record['ccc_mean']:.3f} it={record['n_iter']} "
+                        f"{record['fit_time']:.1f}s",
+                        flush=True,
+                    )
+
+
+def tune(args, X, y, groups):
+    inner = np.flatnonzero(np.isin(groups, TUNING_ACTORS))
+    folds = args.folds or (3 if args.inputs == "vectors" else 2)
+    splits = [
+        (inner[tr], inner[te])
+        for tr, te in GroupKFold(folds).split(inner, groups=groups[inner])
+    ]
+    rows = configs(args.inputs)
+    if args.configs:
+        rows = {k: v for k, v in rows.items() if k in args.configs}
+    seeds = args.seeds or [0, 1]
+    run("tune", args.inputs, rows, splits, args.fractions, seeds, X, y)
+
+
+def report(args, X, y, groups):
+    train = np.flatnonzero(np.isin(groups, TUNING_ACTORS))
+    test = np.flatnonzero(~np.isin(groups, TUNING_ACTORS))
+    rows = FROZEN[args.inputs]
+    if args.configs:
+        rows = {k: v for k, v in rows.items() if k in args.configs}
+    seeds = args.seeds or [0, 1, 2, 3, 4]
+    run("report", args.inputs, rows, [(train, test)], args.fractions, seeds, X, y)
+
+
+# -- tables and figures ---------------------------------------------------------
+
+
+def read(stage):
+    path = RESULTS / f"ablation_{stage}.jsonl"
+    with path.open() as f:
+        return pd.DataFrame([json.loads(line) for line in f if line.strip()])
+
+
+def tune_summary(results):
+    """Mean over folds and seeds per (inputs, config, fraction), and the mean of
+    both fractions (the selection score)."""
+    keys = ["inputs", "config", "fraction"]
+    mean = results.groupby(keys)[METRICS].mean().unstack("fraction")
+    mean.columns = [f"{m}@{f:g}" for m, f in mean.columns]
+    for m in ("valence_accuracy", "ccc_mean"):
+        cols = [c for c in mean.columns if c.startswith(m + "@")]
+        mean[f"{m}@both"] = mean[cols].mean(axis=1)
+    return mean.sort_values(["inputs", "valence_accuracy@both"], ascending=False)
+
+
+def report_summary(results):
+    """Mean and std over seeds per (inputs, fraction, config), and AAE - baseline
+    per seed."""
+    keys = ["inputs", "fraction", "config"]
+    table = results.groupby(keys)[METRICS].agg(["mean", "std"])
+    per_seed = results.pivot_table(
+        index=["inputs", "fraction", "seed"], columns="config", values=METRICS
+    )
+    lead = pd.DataFrame({m: per_seed[m]["aae"] - per_seed[m]["sup"] for m in METRICS})
+    lead = lead.groupby(["inputs", "fraction"]).agg(["mean", "std"])
+    return table, lead
+
+
+def list_table(header, rows, widths=None):
+    lines = [".. list-table::", "   :header-rows: 1"]
+    if widths:
+        lines.append(f"   :widths: {' '.join(map(str, widths))}")
+    lines.append("")
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def tune_tables(summary):
+    out = []
+    for inputs, part in summary.groupby(level="inputs", sort=False):
+        part = part.droplevel("inputs")
+        fractions = sorted(
+            {c.split("@")[1] for c in part.columns if "@both" not in c}, reverse=True
+        )
+        header = ["setting"]
+        for f in fractions:
+            header += [f"acc {f}", f"CCC {f}"]
+        header += ["acc (mean)", "CCC (mean)"]
+        rows = []
+        for name, row in part.iterrows():
+            cells = [f"``{name}``"]
+            for f in fractions:
+                cells += [
+                    f"{row[f'valence_accuracy@{f}']:.3f}",
+                    f"{row[f'ccc_mean@{f}']:.3f}",
+                ]
+            cells += [
+                f"{row['valence_accuracy@both']:.3f}",
+                f"{row['ccc_mean@both']:.3f}",
+            ]
+            rows.append(cells)
+        out.append(
+            f"**{inputs}** (inner folds, actors 1-12)\n\n" + list_table(header, rows)
+        )
+    return "\n".join(out)
+
+
+def report_tables(table, lead):
+    header = [
+        "inputs",
+        "labels",
+        "model",
+        "valence acc",
+        "CCC V",
+        "CCC A",
+        "CCC D",
+        "CCC mean",
+    ]
+    rows = []
+    for (inputs, fraction, config), row in table.iterrows():
+        cells = [inputs, f"{fraction:.0%}", f"``{config}``"]
+        cells += [f"{row[(m, 'mean')]:.3f} ± {row[(m, 'std')]:.3f}" for m in METRICS]
+        rows.append(cells)
+    for (inputs, fraction), row in lead.iterrows():
+        cells = [inputs, f"{fraction:.0%}", "**AAE − baseline**"]
+        cells += [f"{row[(m, 'mean')]:+.3f} ± {row[(m, 'std')]:.3f}" for m in METRICS]
+        rows.append(cells)
+    return list_table(header, rows)
+
+
+def figures(summary, report_table):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    images = DOCS / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    for inputs, part in summary.groupby(level="inputs", sort=False):
+        part = part.droplevel("inputs").sort_values("valence_accuracy@both")
+        reference = part.loc["sup:default"]
+        fig, axes = plt.subplots(
+            1, 2, figsize=(10, 0.28 * len(part) + 1.2), sharey=True
+        )
+        for ax, metric, label in zip(
+            axes,
+            ("valence_accuracy", "ccc_mean"),
+            ("valence 3-class accuracy", "CCC, mean of V/A/D"),
+            strict=True,
+        ):
+            for f, color in (("1", "tab:blue"), ("0.25", "tab:orange")):
+                column = f"{metric}@{f}"
+                if column in part:
+                    delta = part[column] - reference[column]
+                    offset = -0.2 if f == "1" else 0.2
+                    ax.barh(
+                        np.arange(len(part)) + offset,
+                        delta,
+                        height=0.4,
+                        color=color,
+                        label=f"{float(f):.0%} labels",
+                    )
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_xlabel(f"{label} minus supervised default")
+        axes[0].set_yticks(np.arange(len(part)), part.index, fontsize=8)
+        axes[0].legend(loc="lower right", fontsize=8)
+        fig.suptitle(f"Ablation on the inner folds (actors 1-12), {inputs}")
+        fig.tight_layout()
+        fig.savefig(images / f"ablation_tune_{inputs}.png", dpi=110)
+        plt.close(fig)
+    if report_table is None:
+        return
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    labels = []
+    for ax, metric in zip(axes, ("valence_accuracy", "ccc_mean"), strict=True):
+        x = 0
+        ticks = []
+        for (inputs, fraction), part in report_table.groupby(level=[0, 1], sort=False):
+            for config, row in part.droplevel([0, 1]).iterrows():
+                color = {"aae": "tab:red", "sup": "tab:gray"}.get(config, "tab:pink")
+                ax.bar(
+                    x,
+                    row[(metric, "mean")],
+                    yerr=row[(metric, "std")],
+                    color=color,
+                    capsize=2,
+                )
+                ticks.append((x, config))
+                x += 1
+            labels.append((x - len(part) / 2 - 0.5, f"{inputs}\n{fraction:.0%}"))
+            x += 1
+        ax.set_xticks(
+            [t for t, _ in ticks], [c for _, c in ticks], rotation=90, fontsize=7
+        )
+        ax.set_title(metric.replace("_", " ") + " (actors 13-24, mean ± std)")
+    fig.tight_layout()
+    fig.savefig(images / "ablation_report.png", dpi=110)
+    plt.close(fig)
+
+
+def table(args):
+    summary = tune_summary(read("tune"))
+    text = ".. Generated by benchmarks/bench_ablation.py table; do not edit.\n\n"
+    text += tune_tables(summary)
+    report_table = None
+    if (RESULTS / "ablation_report.jsonl").exists():
+        report_table, lead = report_summary(read("report"))
+        text += "\n**Reporting actors 13-24** (mean ± std over seeds)\n\n"
+        text += report_tables(report_table, lead)
+        print(report_table.round(3).to_string(), "\n", lead.round(3).to_string())
+    (RESULTS / "ablation_tables.rst").write_text(text)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", None)
+    print(summary.round(3).to_string())
+    figures(summary, report_table)
+    if args.page:
+        page = DOCS / "ablation.rst"
+        content = page.read_text()
+        start, end = ".. ablation-tables-start", ".. ablation-tables-end"
+        head, rest = content.split(start)
+        _, tail = rest.split(end)
+        page.write_text(f"{head}{start}\n\n{text}\n{end}{tail}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stage", choices=["tune", "report", "table"])
+    parser.add_argument("--inputs", choices=["vectors", "frames"], default="vectors")
+    parser.add_argument("--configs", nargs="+", help="only these rows")
+    parser.add_argument("--fractions", nargs="+", type=float, default=[1.0, 0.25])
+    parser.add_argument("--seeds", nargs="+", type=int)
+    parser.add_argument("--folds", type=int, help="inner folds (3 vectors, 2 frames)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--ravdess", type=Path, default=RAVDESS)
+    parser.add_argument("--page", action="store_true", help="update docs/ablation.rst")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.filterwarnings("ignore", message=".*training standard deviations out")
+    warnings.filterwarnings("ignore", message=".*discriminators told codes")
+    if args.stage == "table":
+        return table(args)
+    X, y, groups = load(args.inputs, args.ravdess)
+    (tune if args.stage == "tune" else report)(args, X, y, groups)
+
+
+if __name__ == "__main__":
+    main()
