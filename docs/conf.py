@@ -6,11 +6,13 @@ examples run during the build.
 
 # License: BSD-3-Clause
 
+import sys
 from pathlib import Path
 
 import aae_sklearn
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))  # for the gallery's figure scraper
 
 project = "aae_sklearn"
 author = "The aae_sklearn developers"
@@ -30,7 +32,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "examples/README.txt", "_intersphinx", "model.md"]
+exclude_patterns = ["_build", "examples/README.txt", "_intersphinx"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 myst_heading_anchors = 3
 default_role = "literal"
@@ -124,6 +126,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "min_reported_time": 1,
     "matplotlib_animations": False,
+    # Figures of aae_sklearn.plotting are built without pyplot.
+    "image_scrapers": ("matplotlib", "_figure_scraper.unmanaged_figures"),
 }
 
 # -- Figures drawn at build time (plot directive) --------------------------------

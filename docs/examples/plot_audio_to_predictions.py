@@ -140,13 +140,9 @@ print(
 # sounds) is usually the dimension that acoustic features predict best, and
 # valence the hardest.
 #
-# The plotting functions build figures without :mod:`matplotlib.pyplot` and
-# show nothing; ``plt.figure(fig)`` hands one to pyplot, which displays it.
 fig = plot_predicted_vs_true(
     sample.target, y_pred, title="16 recordings of two unseen actors"
 )
-plt.figure(fig)
-plt.show()
 
 # %%
 # Saving and loading

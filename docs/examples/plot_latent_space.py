@@ -63,11 +63,7 @@ print("code columns:", list(aae.get_feature_names_out()[:5]), "...")
 # each phase per epoch and the validation score, with the epoch whose weights
 # early stopping kept.
 #
-# The plotting functions build figures without :mod:`matplotlib.pyplot` and
-# show nothing; ``plt.figure(fig)`` hands one to pyplot, which displays it.
 fig = plot_training_curves(aae)
-plt.figure(fig)
-plt.show()
 
 # %%
 # The emotion part
@@ -86,8 +82,6 @@ fig = plot_emotion_latent(
     emotion[test],
     title="Emotion part of the codes of 4 held-out actors",
 )
-plt.figure(fig)
-plt.show()
 
 # %%
 # The style part

@@ -25,7 +25,6 @@ table, and tests both models on actors that neither has heard.
 # others' rows stay in the training data with NaN targets. The labeled actors
 # of a smaller fraction are among those of a larger one, so that the
 # fractions differ in nothing else.
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -132,18 +131,12 @@ print(table.round(3).to_string())
 # folds of eight test actors, differences within the band are not
 # distinguishable from the luck of the split.
 #
-# The plotting functions build figures without :mod:`matplotlib.pyplot` and
-# show nothing; ``plt.figure(fig)`` hands one to pyplot, which displays it.
 fig = plot_gain_vs_labeled_fraction(results, metric="valence_accuracy")
-plt.figure(fig)
-plt.show()
 
 # %%
 # The CCC, averaged over valence, activation and dominance, in the same
 # layout:
 fig = plot_gain_vs_labeled_fraction(results, metric="ccc")
-plt.figure(fig)
-plt.show()
 
 # %%
 # An extra pool of unlabeled speech: ``X_unlabeled``
