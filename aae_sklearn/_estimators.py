@@ -22,6 +22,10 @@ from ._networks import (
 )
 from ._training import AAENet, SupervisedNet
 
+# reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
+# ablation study (benchmarks/bench_ablation.py, docs/ablation.rst).
+_AUTO_RECONSTRUCTION = {"mlp": 1.0, "cnn": 0.0, "gru": 0.0}
+
 
 class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     __doc__ = _doc(
@@ -186,10 +190,13 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         generator loss weighs the two parts in this ratio, and its learning
         rate is set by the larger weight. None: ``adversarial_weight``; 0 leaves
         the style part unregularised.
-    reconstruction_weight : float, default=1.0
+    reconstruction_weight : float or "auto", default="auto"
         Strength of the reconstruction phase: its step uses
         ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
-        the phase (and leaves the decoder untrained).
+        the phase (and leaves the decoder untrained). ``"auto"``: 1 for feature
+        vectors, 0.0 for frame sequences, where every frame's reconstruction
+        through the shared encoder otherwise holds back the supervised phase (the
+        choice of the ablation study in the documentation).
     discriminator_layer_sizes : int or tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
     adversarial_every : int, default=1
@@ -271,7 +278,10 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             list,
         ],
         "style_adversarial_weight": [Interval(Real, 0, None, closed="left"), None],
-        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
+        "reconstruction_weight": [
+            Interval(Real, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "adversarial_every": [Interval(Integral, 1, None, closed="left")],
         "gradient_penalty": [Interval(Real, 0, None, closed="left")],
         "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
@@ -286,7 +296,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         style_prior="gaussian",
         adversarial_weight=0.1,
         style_adversarial_weight=None,
-        reconstruction_weight=1.0,
+        reconstruction_weight="auto",
         discriminator_layer_sizes=(64, 64),
         adversarial_every=1,
         gradient_penalty=0.0,
@@ -388,7 +398,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         return dict(
             adversarial_weight=self.adversarial_weight,
             style_adversarial_weight=self.style_adversarial_weight,
-            reconstruction_weight=self.reconstruction_weight,
+            reconstruction_weight=_AUTO_RECONSTRUCTION[self._encoder_kind]
+            if self.reconstruction_weight == "auto"
+            else self.reconstruction_weight,
             adversarial_every=self.adversarial_every,
             gradient_penalty=self.gradient_penalty,
             pretrain_iter=self.pretrain_iter,

@@ -183,6 +183,20 @@ def test_reconstruction_weight_scales_the_reconstruction_step(emotion_data):
     assert group["lr"] == pytest.approx(0.25 * model.learning_rate_init)
 
 
+def test_auto_reconstruction_weight_depends_on_the_input(
+    emotion_data, emotion_sequences
+):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, max_iter=1).fit(X, y)
+    assert model.reconstruction_weight == "auto"
+    assert model.net_.reconstruction_weight == 1.0
+    sequences, targets = emotion_sequences[:2]
+    model = make(AAEEmotionRegressor, hidden_layer_sizes=(8,), max_iter=1)
+    model.fit(sequences, targets)
+    assert model.net_.reconstruction_weight == 0.0
+    assert model.get_params()["reconstruction_weight"] == "auto"
+
+
 @pytest.mark.parametrize(
     "weights, lr_factor, n_parts",
     [((0.1, None), 0.1, 2), ((0.1, 0.0), 0.1, 1), ((0.0, 0.4), 0.4, 1)],
