@@ -374,9 +374,14 @@ def report_summary(results):
     per_seed = results.pivot_table(
         index=["inputs", "fraction", "seed"], columns="config", values=METRICS
     )
-    lead = pd.DataFrame({m: per_seed[m]["aae"] - per_seed[m]["sup"] for m in METRICS})
-    lead = lead.groupby(["inputs", "fraction"]).agg(["mean", "std"])
-    return table, lead
+    leads = []
+    for baseline in sorted(c for c in results["config"].unique() if c != "aae"):
+        lead = pd.DataFrame(
+            {m: per_seed[m]["aae"] - per_seed[m][baseline] for m in METRICS}
+        ).dropna()
+        lead = lead.groupby(["inputs", "fraction"]).agg(["mean", "std"])
+        leads.append(lead.assign(baseline=baseline).set_index("baseline", append=True))
+    return table, pd.concat(leads).sort_index()
 
 
 def list_table(header, rows, widths=None):
@@ -441,8 +446,8 @@ def report_tables(table, lead):
         cells = [inputs, f"{fraction:.0%}", f"``{config}``"]
         cells += [f"{row[(m, 'mean')]:.3f} ± {row[(m, 'std')]:.3f}" for m in METRICS]
         rows.append(cells)
-    for (inputs, fraction), row in lead.iterrows():
-        cells = [inputs, f"{fraction:.0%}", "**AAE − baseline**"]
+    for (inputs, fraction, baseline), row in lead.iterrows():
+        cells = [inputs, f"{fraction:.0%}", f"**aae −** ``{baseline}``"]
         cells += [f"{row[(m, 'mean')]:+.3f} ± {row[(m, 'std')]:.3f}" for m in METRICS]
         rows.append(cells)
     return list_table(header, rows)
@@ -491,10 +496,9 @@ def figures(summary, report_table):
     if report_table is None:
         return
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    labels = []
     for ax, metric in zip(axes, ("valence_accuracy", "ccc_mean"), strict=True):
         x = 0
-        ticks = []
+        ticks, labels = [], []
         for (inputs, fraction), part in report_table.groupby(level=[0, 1], sort=False):
             for config, row in part.droplevel([0, 1]).iterrows():
                 color = {"aae": "tab:red", "sup": "tab:gray"}.get(config, "tab:pink")
@@ -512,7 +516,17 @@ def figures(summary, report_table):
         ax.set_xticks(
             [t for t, _ in ticks], [c for _, c in ticks], rotation=90, fontsize=7
         )
-        ax.set_title(metric.replace("_", " ") + " (actors 13-24, mean ± std)")
+        for position, label in labels:
+            ax.text(
+                position,
+                1.01,
+                label,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        ax.set_title(metric.replace("_", " ") + " (actors 13-24, mean ± std)", pad=28)
     fig.tight_layout()
     fig.savefig(images / "ablation_report.png", dpi=110)
     plt.close(fig)
