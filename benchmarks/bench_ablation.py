@@ -137,6 +137,9 @@ COMBINED = {
         style_adversarial_weight=0.0, reconstruction_weight=0.1, learning_rate_init=3e-3
     ),
     "rec0.1_gp1": dict(reconstruction_weight=0.1, gradient_penalty=1.0),
+    "style_aw0.3": dict(style_adversarial_weight=0.3),
+    "style_aw1": dict(style_adversarial_weight=1.0),
+    "style_aw1_gp10": dict(style_adversarial_weight=1.0, gradient_penalty=10.0),
     "rec0.01_lr3e-3": dict(reconstruction_weight=0.01, learning_rate_init=3e-3),
     "no_rec_lr3e-3": dict(reconstruction_weight=0.0, learning_rate_init=3e-3),
 }
