@@ -23,8 +23,10 @@ from ._networks import (
 from ._training import AAENet, SupervisedNet
 
 # reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
-# ablation study (benchmarks/bench_ablation.py, docs/ablation.rst).
-_AUTO_RECONSTRUCTION = {"mlp": 1.0, "cnn": 0.0, "gru": 0.0}
+# ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,
+# 0.01 tied with 0 (phase off); it keeps the decoder, and the unlabeled frames'
+# reconstruction, in the model.
+_AUTO_RECONSTRUCTION = {"mlp": 1.0, "cnn": 0.01, "gru": 0.01}
 
 
 class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
@@ -194,9 +196,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         Strength of the reconstruction phase: its step uses
         ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
         the phase (and leaves the decoder untrained). ``"auto"``: 1 for feature
-        vectors, 0.0 for frame sequences, where every frame's reconstruction
-        through the shared encoder otherwise holds back the supervised phase (the
-        choice of the ablation study in the documentation).
+        vectors, 0.01 for frame sequences, where the reconstruction of every
+        frame through the shared encoder otherwise holds back the supervised
+        phase (the choice of the ablation study in the documentation).
     discriminator_layer_sizes : int or tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
     adversarial_every : int, default=1
