@@ -522,10 +522,13 @@ def load(path, *, device=None):
 
     Notes
     -----
-    The file format is described in the module :mod:`aae_sklearn._persistence`:
-    a safetensors file whose metadata holds a JSON document. Reading it parses
-    JSON and copies numbers; no pickle is involved, so a file from an untrusted
-    source cannot run code (pickle and joblib files can).
+    The file is a safetensors file. Its tensors are the weights and buffers of
+    every network, the scaling of inputs and targets and the columns of
+    ``history_``; its metadata holds one JSON document with the format name and
+    version, the estimator's class and parameters, its fitted attributes and the
+    versions of the libraries that wrote it. Reading it parses JSON and copies
+    numbers; no pickle is involved, so a file from an untrusted source cannot run
+    code (pickle and joblib files can).
 
     Examples
     --------
