@@ -81,14 +81,9 @@ def _run_fit(args):
     feature_names = _feature_columns(table, {*targets, args.group_column})
     if not feature_names:
         raise ValueError(f"{args.features}: no numeric feature column.")
-    # DataFrames, so that the saved model knows its feature and target names.
-    X = pd.DataFrame(
-        _matrix(table, feature_names, args.features), columns=feature_names
-    )
-    y = pd.DataFrame(
-        _matrix(table, targets, args.features, what="target"), columns=targets
-    )
-    if np.isnan(y.to_numpy()).all():
+    X = _matrix(table, feature_names, args.features)
+    y = _matrix(table, targets, args.features, what="target")
+    if np.isnan(y).all():
         raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
     Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
     estimator = Estimator[args.model](
@@ -96,16 +91,19 @@ def _run_fit(args):
     )
     extra = {}
     if args.unlabeled:
-        pool = _read_table(args.unlabeled)
-        extra["X_unlabeled"] = pd.DataFrame(
-            _matrix(pool, feature_names, args.unlabeled), columns=feature_names
-        )
+        pool = _matrix(_read_table(args.unlabeled), feature_names, args.unlabeled)
+        extra["X_unlabeled"] = pd.DataFrame(pool, columns=feature_names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        estimator.fit(X, y, **extra)
+        # DataFrames, so that the saved model knows its feature and target names.
+        estimator.fit(
+            pd.DataFrame(X, columns=feature_names),
+            pd.DataFrame(y, columns=targets),
+            **extra,
+        )
     estimator.save(out)  # atomic: a temporary file renamed into place
     if not args.quiet:
-        n_labeled = int((~np.isnan(y.to_numpy()).all(axis=1)).sum())
+        n_labeled = int((~np.isnan(y).all(axis=1)).sum())
         print(
             f"fitted {type(estimator).__name__} on {n_labeled} labeled and "
             f"{len(y) - n_labeled + len(extra.get('X_unlabeled', ()))} unlabeled rows "

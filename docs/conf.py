@@ -36,7 +36,6 @@ exclude_patterns = ["_build", "examples/README.txt", "_intersphinx"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 myst_heading_anchors = 3
 default_role = "literal"
-nitpicky = False
 
 # -- API reference ------------------------------------------------------------
 autosummary_generate = True
