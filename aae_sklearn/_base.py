@@ -16,6 +16,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import mean_squared_error, r2_score
+from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
@@ -80,6 +81,20 @@ def _resolve_device(device):
     return device
 
 
+def _quantile_transformer(quantiles):
+    """A fitted normal-output QuantileTransformer with these ``quantiles``
+    (n_quantiles, n_features): how a loaded model rebuilds its input scaling."""
+    n_quantiles, n_features = quantiles.shape
+    transformer = QuantileTransformer(
+        n_quantiles=n_quantiles, output_distribution="normal"
+    )
+    transformer.quantiles_ = quantiles
+    transformer.references_ = np.linspace(0, 1, n_quantiles)
+    transformer.n_quantiles_ = n_quantiles
+    transformer.n_features_in_ = n_features
+    return transformer
+
+
 @contextmanager
 def _torch_seed(seed, device):
     """Seed torch inside a fork of its global generators, restored on exit."""
@@ -104,6 +119,8 @@ class _BaseEmotionEstimator(BaseEstimator):
         "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "loss": [StrOptions({"ccc", "mse"})],
+        "input_scaling": [StrOptions({"auto", "quantile", "standard"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -279,6 +296,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             callbacks.append(("progress", ProgressBar(postfix_keys=keys)))
         return dict(
             max_grad_norm=self.max_grad_norm,
+            loss=self.loss,
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.alpha,
             optimizer__fused=True,
@@ -320,8 +338,32 @@ class _BaseEmotionEstimator(BaseEstimator):
         inputs = self._inputs_of(X.arrays())
         return torch.utils.data.TensorDataset(*inputs, self._to_tensor(Y))
 
-    def _scale_X(self, X):
-        return X.scaled(self._x_mean, self._x_scale)
+    def _fit_scaling(self, X, seed):
+        """Learn the input scaling from the training rows ``X``."""
+        self._x_mean, self._x_scale = X.moments()
+        scaling = self.input_scaling
+        if scaling == "auto":
+            scaling = "quantile" if X.kind == "vectors" else "standard"
+        self._x_quantiles = None
+        if scaling == "quantile":
+            values, _ = X.real_values()
+            self._x_quantiles = QuantileTransformer(
+                n_quantiles=min(1000, len(values)),
+                output_distribution="normal",
+                subsample=100_000,
+                random_state=seed,
+            ).fit(values)
+
+    def _scale_X(self, X, warn=False):
+        """``X`` as the networks take it; ``warn``: about far-out rows too."""
+        standard = X.scaled(self._x_mean, self._x_scale)
+        if warn:
+            self._warn_far_out(standard)
+        quantiles = getattr(self, "_x_quantiles", None)
+        if quantiles is None:
+            return standard
+        # Values beyond the training range map to the outermost quantiles.
+        return X.mapped(quantiles.transform)
 
     def _run(self, X, Y, valid=None, epochs=None, warn_max_iter=True):
         """Train the net on standardised ``X`` and ``Y``; mirrors skorch's
@@ -449,7 +491,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         rng = check_random_state(self.random_state)
         train, valid = self._split_validation(Y, rng)
         if not warm:
-            self._x_mean, self._x_scale = X.take(train).moments()
+            self._fit_scaling(X.take(train), rng.randint(np.iinfo(np.int32).max))
         if not warm or self._y_mean is None:
             self._y_mean, self._y_scale = _standardizer(Y[train])
         self._y_ndim = y_ndim
@@ -503,8 +545,7 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _encode(self, X):
         """The encoder's output for raw ``X``, as float64 numpy."""
         check_is_fitted(self)
-        Xs = self._scale_X(self._validate_X(X, reset=False))
-        self._warn_far_out(Xs)
+        Xs = self._scale_X(self._validate_X(X, reset=False), warn=True)
         module = self.net_.module_
         module.eval()
         idx, out = [], []

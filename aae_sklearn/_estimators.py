@@ -26,7 +26,7 @@ from ._training import AAENet, SupervisedNet
 # ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,
 # 0.01 tied with 0 (phase off); it keeps the decoder, and the unlabeled frames'
 # reconstruction, in the model.
-_AUTO_RECONSTRUCTION = {"mlp": 1.0, "cnn": 0.01, "gru": 0.01}
+_AUTO_RECONSTRUCTION = {"mlp": 0.6, "cnn": 0.01, "gru": 0.01}
 
 
 class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
@@ -75,12 +75,14 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         hidden_layer_sizes=(256, 128),
         encoder="auto",
         activation="relu",
-        dropout=0.0,
-        alpha=1e-4,
+        dropout=0.3,
+        alpha=1e-3,
+        loss="ccc",
+        input_scaling="auto",
         batch_size=64,
         learning_rate_init=1e-3,
-        max_iter=200,
-        early_stopping=True,
+        max_iter=100,
+        early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -98,6 +100,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha
+        self.loss = loss
+        self.input_scaling = input_scaling
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -157,7 +161,9 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     1. reconstruction of every row, labeled or not;
     2. regularisation: the discriminators learn to tell prior samples from codes,
        then the encoder learns to fool them (weighted by ``adversarial_weight``);
-    3. supervision: the emotion part regresses the targets of the labeled rows.
+    3. supervision: the emotion part regresses the targets of a mini-batch
+       drawn from the labeled rows alone, so that every step revisits the
+       labels however large the unlabeled share is [1]_.
 
     Rows whose targets are all NaN are unlabeled and join phases 1 and 2 only, as
     do the rows of ``X_unlabeled`` and of :meth:`partial_fit_unlabeled`. The
@@ -171,9 +177,11 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
         the decoder mirrors it.
-    style_dim : int, default=100
+    style_dim : int, default=8
         Number of style nodes; 0 leaves only the emotion part (and no style
-        discriminator).
+        discriminator). A small style part keeps its prior matchable from a
+        corpus of a few thousand codes; with 100 nodes the style discriminator
+        wins outright.
     emotion_prior : {"labels", "gaussian", "uniform"}, default="labels"
         Prior of the emotion part: the training targets resampled with Gaussian
         jitter (the continuous counterpart of the categorical prior of the
@@ -181,11 +189,22 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         the training targets (all on standardised targets).
     style_prior : {"gaussian", "uniform"}, default="gaussian"
         Prior of the style part: standard normal, or uniform with unit variance.
-    adversarial_weight : float, default=0.1
+    adversarial_weight : float, default=0.3
         Strength of the regularisation phase: the encoder's generator step uses
         ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
         blind to a constant factor on a loss, so the weight acts on the step
         size). 0 skips the regularisation phase.
+    discriminator_weight : float, default=0.2
+        The discriminators' step uses ``discriminator_weight *
+        learning_rate_init`` as learning rate: slower discriminators than
+        generator keep the game open, so that the generator's gradient still
+        carries information.
+    instance_noise : float, default=0.3
+        Standard deviation of Gaussian noise added to everything the
+        discriminators see, prior samples and codes alike [4]_, annealed
+        linearly from this value in the first epoch to 0 at ``max_iter``.
+        Blurred, overlapping distributions keep a discriminator from winning
+        outright. 0 adds none.
     style_adversarial_weight : float, default=None
         Strength of the regularisation of the style part, where it should
         differ from that of the emotion part (``adversarial_weight``): the
@@ -195,7 +214,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     reconstruction_weight : float or "auto", default="auto"
         Strength of the reconstruction phase: its step uses
         ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
-        the phase (and leaves the decoder untrained). ``"auto"``: 1 for feature
+        the phase (and leaves the decoder untrained). ``"auto"``: 0.6 for feature
         vectors, 0.01 for frame sequences, where the reconstruction of every
         frame through the shared encoder otherwise holds back the supervised
         phase (the choice of the ablation study in the documentation).
@@ -238,6 +257,12 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
        Affective Computing 7(2), 2016.
     .. [3] L. Mescheder, A. Geiger and S. Nowozin, "Which Training Methods for
        GANs do actually Converge?", ICML 2018.
+    .. [4] C. K. Sønderby, J. Caballero, L. Theis, W. Shi and F. Huszár,
+       "Amortised MAP Inference for Image Super-resolution", ICLR 2017.
+    .. [5] B. T. Atmaja and M. Akagi, "Evaluation of error- and
+       correlation-based loss functions for multitask learning dimensional
+       speech emotion recognition", Journal of Physics: Conference Series
+       1896, 2021.
 
     Examples
     --------
@@ -274,6 +299,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         "emotion_prior": [StrOptions({"labels", "gaussian", "uniform"})],
         "style_prior": [StrOptions({"gaussian", "uniform"})],
         "adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "discriminator_weight": [Interval(Real, 0, None, closed="neither")],
+        "instance_noise": [Interval(Real, 0, None, closed="left")],
         "discriminator_layer_sizes": [
             Interval(Integral, 1, None, closed="left"),
             tuple,
@@ -293,10 +320,12 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         self,
         *,
         hidden_layer_sizes=(256, 128),
-        style_dim=100,
+        style_dim=8,
         emotion_prior="labels",
         style_prior="gaussian",
-        adversarial_weight=0.1,
+        adversarial_weight=0.3,
+        discriminator_weight=0.2,
+        instance_noise=0.3,
         style_adversarial_weight=None,
         reconstruction_weight="auto",
         discriminator_layer_sizes=(64, 64),
@@ -305,12 +334,14 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         pretrain_iter=0,
         encoder="auto",
         activation="relu",
-        dropout=0.0,
-        alpha=1e-4,
+        dropout=0.3,
+        alpha=1e-3,
+        loss="ccc",
+        input_scaling="auto",
         batch_size=64,
         learning_rate_init=1e-3,
-        max_iter=200,
-        early_stopping=True,
+        max_iter=100,
+        early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -328,6 +359,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         self.emotion_prior = emotion_prior
         self.style_prior = style_prior
         self.adversarial_weight = adversarial_weight
+        self.discriminator_weight = discriminator_weight
+        self.instance_noise = instance_noise
         self.style_adversarial_weight = style_adversarial_weight
         self.reconstruction_weight = reconstruction_weight
         self.discriminator_layer_sizes = discriminator_layer_sizes
@@ -338,6 +371,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha
+        self.loss = loss
+        self.input_scaling = input_scaling
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -399,6 +434,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         """The settings of the training phases, which a warm start may change."""
         return dict(
             adversarial_weight=self.adversarial_weight,
+            discriminator_weight=self.discriminator_weight,
+            instance_noise=self.instance_noise,
             style_adversarial_weight=self.style_adversarial_weight,
             reconstruction_weight=_AUTO_RECONSTRUCTION[self._encoder_kind]
             if self.reconstruction_weight == "auto"
@@ -483,7 +520,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             self.n_outputs_ = 3 if n_outputs is None else int(n_outputs)
             if self.n_outputs_ < 1:
                 raise ValueError(f"n_outputs must be positive, got {n_outputs}.")
-            self._x_mean, self._x_scale = X.moments()
+            self._fit_scaling(X, seed)
             self._y_mean, self._y_scale = None, None
             self._y_ndim = 2
             # Streamed chunks are not resumable: a checkpoint file can't name them.

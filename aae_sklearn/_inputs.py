@@ -46,6 +46,10 @@ class Vectors:
     def scaled(self, mean, scale):
         return Vectors((self.values - mean) / scale)
 
+    def mapped(self, function):
+        """The vectors passed through ``function`` (2-D array to 2-D array)."""
+        return Vectors(function(self.values))
+
     def arrays(self):
         """The float32 arrays a network's ``forward`` takes."""
         # Values beyond float32's range become inf, which predict reports.
@@ -104,6 +108,14 @@ class Sequences:
     def scaled(self, mean, scale):
         frames = (self.frames - mean.astype(np.float32)) / scale.astype(np.float32)
         frames[~self._mask()] = 0.0
+        return Sequences(frames, self.lengths)
+
+    def mapped(self, function):
+        """The sequences with ``function`` (2-D array to 2-D array) applied to
+        their real frames."""
+        mask = self._mask()
+        frames = np.zeros_like(self.frames)
+        frames[mask] = function(self.frames[mask])
         return Sequences(frames, self.lengths)
 
     def arrays(self):

@@ -4,7 +4,8 @@ A model file is a plain `safetensors <https://huggingface.co/docs/safetensors>`_
 file. Its tensors are the weights and buffers of every network (``module.*``
 for the encoder, then ``decoder.*``, ``disc_emotion.*``, ``disc_style.*``,
 ``emotion_prior.*`` and ``style_prior.*`` for the autoencoder), the scaling of
-inputs and targets (``_x_mean``, ``_x_scale``, ``_y_mean``, ``_y_scale``) and
+inputs and targets (``_x_mean``, ``_x_scale``, ``_y_mean``, ``_y_scale``, and
+``_x_quantiles``, one column of quantiles per feature, with quantile scaling) and
 the training history (``history.epoch``, and ``history.<column>`` for each
 column of ``history_``). Its header metadata holds a single entry,
 ``"aae_sklearn"``: a JSON document with the format name and version, the
@@ -33,7 +34,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as _serialize
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import _resolve_device, _torch_seed
+from ._base import _quantile_transformer, _resolve_device, _torch_seed
 from ._estimators import AAEEmotionRegressor, SupervisedEmotionRegressor
 from ._networks import EmpiricalPrior, GaussianPrior, UniformPrior
 
@@ -53,6 +54,8 @@ _MODULES = (
     "style_prior",
 )
 _SCALING = ("_x_mean", "_x_scale", "_y_mean", "_y_scale")
+# The quantiles of input_scaling="quantile", one column per feature.
+_QUANTILES = "_x_quantiles"
 _DOCUMENT = ("format", "format_version", "estimator", "params", "attributes")
 # A checkpoint names a file of the machine that trained the model; restoring it
 # would let a model file choose where a later fit writes.
@@ -139,6 +142,9 @@ def _tensors(estimator):
         value = getattr(estimator, name)
         if value is not None:
             tensors[name] = torch.from_numpy(np.array(value))
+    quantiles = getattr(estimator, "_x_quantiles", None)
+    if quantiles is not None:
+        tensors[_QUANTILES] = torch.from_numpy(np.ascontiguousarray(quantiles.quantiles_))
     history = estimator.history_
     tensors["history.epoch"] = torch.from_numpy(np.array(history.index, np.int64))
     for column in history:
@@ -406,6 +412,16 @@ def _set_scaling(estimator, tensors):
         if name.endswith("scale") and not (value > 0).all():
             raise _Invalid(f"tensor {name!r} holds scales that are not positive")
         setattr(estimator, name, value)
+    estimator._x_quantiles = None
+    if _QUANTILES in tensors:
+        shape = tuple(tensors[_QUANTILES].shape)
+        if len(shape) != 2 or shape[0] < 2:
+            raise _Invalid(f"tensor {_QUANTILES!r} has shape {shape}")
+        quantiles = _tensor(tensors, _QUANTILES, (shape[0], n_features), floats)
+        quantiles = quantiles.numpy().copy()
+        if (np.diff(quantiles, axis=0) < 0).any():
+            raise _Invalid(f"tensor {_QUANTILES!r} holds decreasing quantiles")
+        estimator._x_quantiles = _quantile_transformer(quantiles)
 
 
 def _history(tensors, columns, n_iter):
@@ -454,6 +470,7 @@ def _rebuild(document, tensors, device, path):
     estimator._device = "cpu"
     states, priors = _check_networks(estimator, tensors)
     used = {n for n in _SCALING if getattr(estimator, n) is not None}
+    used |= {_QUANTILES} if estimator._x_quantiles is not None else set()
     used |= {"history.epoch", *(f"history.{c}" for c in history.columns)}
     used |= {f"{n}.{k}" for n in (*states, *priors) for k in _state(tensors, n)}
     strays = sorted(set(tensors) - used)

@@ -28,7 +28,13 @@ PHASE_LOSSES = (
 )
 # Per-epoch diagnostics recorded next to the losses (the largest gradient norm of
 # any step, the number of clipped steps, the discriminators' accuracy).
-DIAGNOSTICS = ("grad_norm", "clipped_steps", "discriminator_accuracy")
+DIAGNOSTICS = (
+    "grad_norm",
+    "clipped_steps",
+    "discriminator_accuracy",
+    "emotion_discriminator_accuracy",
+    "style_discriminator_accuracy",
+)
 _STOPPER_STATE = ("misses_", "dynamic_threshold_", "best_epoch_", "best_score_")
 
 
@@ -104,6 +110,32 @@ def reconstruction_loss(reconstruction, x, lengths=None):
     return squared[mask].sum() / (mask.sum() * x.shape[2])
 
 
+def ccc_loss(pred, target):
+    """One minus the concordance correlation coefficient of each target column,
+    averaged over the columns; NaN targets are left out of their column."""
+    known = ~torch.isnan(target)
+    count = known.sum(dim=0)
+    n = count.clamp(min=1)
+    true_mean = torch.where(known, target, 0.0).sum(dim=0) / n
+    pred_mean = torch.where(known, pred, 0.0).sum(dim=0) / n
+    true_dev = torch.where(known, target - true_mean, 0.0)
+    pred_dev = torch.where(known, pred - pred_mean, 0.0)
+    covariance = (true_dev * pred_dev).sum(dim=0) / n
+    denominator = (
+        true_dev.pow(2).sum(dim=0) / n
+        + pred_dev.pow(2).sum(dim=0) / n
+        + (true_mean - pred_mean).pow(2)
+    )
+    ccc = 2 * covariance / (denominator + 1e-8)
+    return (1 - ccc)[count > 0].mean()
+
+
+def _cycle(batches):
+    """Endless passes over ``batches``, each in a new order."""
+    while True:
+        yield from batches
+
+
 class PhaseLosses(Callback):
     """Average each phase's batch losses into one value per epoch."""
 
@@ -118,13 +150,10 @@ class PhaseLosses(Callback):
             net.history.record(
                 "clipped_steps", int(sum(b.get("clipped_steps", 0) for b in batches))
             )
-        accuracy = [
-            b["discriminator_accuracy"]
-            for b in batches
-            if "discriminator_accuracy" in b
-        ]
-        if accuracy:
-            net.history.record("discriminator_accuracy", float(np.mean(accuracy)))
+        for name in DIAGNOSTICS[2:]:
+            accuracy = [b[name] for b in batches if name in b]
+            if accuracy:
+                net.history.record(name, float(np.mean(accuracy)))
 
 
 class ValidationScore(Callback):
@@ -310,15 +339,20 @@ class SupervisedNet(NeuralNet):
         The encoder.
     n_targets : int
         Number of target columns.
+    loss : {"ccc", "mse"}, default="ccc"
+        Supervised loss: one minus the CCC of each target, or the squared error.
+    max_grad_norm : float or None, default=None
+        Clip each step's gradient norm to this value.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
 
     loss_names = ("supervised_loss",)
 
-    def __init__(self, module, *, n_targets, max_grad_norm=None, **kwargs):
+    def __init__(self, module, *, n_targets, loss="ccc", max_grad_norm=None, **kwargs):
         super().__init__(module, criterion=torch.nn.MSELoss, **kwargs)
         self.n_targets = n_targets
+        self.loss = loss
         self.max_grad_norm = max_grad_norm
 
     def get_default_callbacks(self):
@@ -409,6 +443,8 @@ class SupervisedNet(NeuralNet):
                 inputs = _labeled_rows(inputs, labeled)
                 yi = yi[labeled]
             loss_fn = masked_mse
+        if self.loss == "ccc":
+            loss_fn = ccc_loss
         loss = loss_fn(self.module_(*inputs)[:, : self.n_targets], yi)
         self._step(self.optimizer_, loss, "supervised_loss")
         return loss.detach()
@@ -435,8 +471,10 @@ class AAENet(SupervisedNet):
        every row, labeled or not;
     2. regularisation: the two discriminators learn to tell prior samples from the
        codes of phase 1, then the encoder, as generator, learns to fool them;
-    3. supervision: the emotion part of the code regresses the targets on the
-       labeled rows.
+    3. supervision: the emotion part of the code regresses the targets of a
+       mini-batch drawn from the labeled rows alone, so that the labels are
+       revisited on every step however many unlabeled rows there are (the
+       schedule of Makhzani et al., 2015).
 
     Parameters
     ----------
@@ -455,6 +493,12 @@ class AAENet(SupervisedNet):
     adversarial_weight : float
         Factor of the generator's learning rate; 0 skips the regularisation
         phase.
+    discriminator_weight : float, default=1.0
+        Factor of the discriminators' learning rate.
+    instance_noise : float, default=0.0
+        Standard deviation of the Gaussian noise added to the discriminators'
+        inputs (prior samples and codes alike) in the first epoch, annealed
+        linearly to 0 at ``max_epochs``.
     style_adversarial_weight : float or None, default=None
         Weight of the style part in the generator loss, relative to
         ``adversarial_weight`` for the emotion part; None: the same.
@@ -484,6 +528,8 @@ class AAENet(SupervisedNet):
         style_prior,
         n_targets,
         adversarial_weight,
+        discriminator_weight=1.0,
+        instance_noise=0.0,
         style_adversarial_weight=None,
         reconstruction_weight=1.0,
         adversarial_every=1,
@@ -498,6 +544,8 @@ class AAENet(SupervisedNet):
         self.emotion_prior = emotion_prior
         self.style_prior = style_prior
         self.adversarial_weight = adversarial_weight
+        self.discriminator_weight = discriminator_weight
+        self.instance_noise = instance_noise
         self.style_adversarial_weight = style_adversarial_weight
         self.reconstruction_weight = reconstruction_weight
         self.adversarial_every = adversarial_every
@@ -538,6 +586,41 @@ class AAENet(SupervisedNet):
             group["lr"] = lr * max(self._adversarial_weights())
         for group in self.optimizer_reconstruction_.param_groups:
             group["lr"] = lr * self.reconstruction_weight
+        for group in self.optimizer_discriminator_.param_groups:
+            group["lr"] = lr * self.discriminator_weight
+
+    def get_iterator(self, dataset, training=False):
+        if training:
+            # The supervised phase draws its own batches from the labeled rows.
+            y = dataset.tensors[-1]
+            labeled = torch.nonzero(~torch.isnan(y).all(dim=1)).flatten()
+            self.labeled_rows_ = None
+            if len(labeled):
+                self.labeled_rows_ = torch.utils.data.TensorDataset(
+                    *(t[labeled] for t in dataset.tensors)
+                )
+        return super().get_iterator(dataset, training=training)
+
+    def on_epoch_begin(self, net, **kwargs):
+        super().on_epoch_begin(net, **kwargs)
+        # A new pass every epoch, so that a resumed fit draws what an
+        # uninterrupted one does.
+        self.labeled_batches_ = None
+        if self.labeled_rows_ is not None:
+            batches = Batches(self.labeled_rows_, self.batch_size, shuffle=True)
+            self.labeled_batches_ = _cycle(batches)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # An open iterator cannot be pickled; the next fit draws a new one.
+        for key in ("labeled_rows_", "labeled_batches_"):
+            state.pop(key, None)
+        return state
+
+    def _noise_scale(self):
+        """The instance noise of the running epoch."""
+        done = (len(self.history) - 1) / max(1, self.max_epochs)
+        return self.instance_noise * max(0.0, 1.0 - done)
 
     def pretraining(self):
         return len(self.history) <= self.pretrain_iter
@@ -566,12 +649,18 @@ class AAENet(SupervisedNet):
     def _discriminator_phase(self, code, parts):
         n = len(code)
         labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
+        noise = self._noise_scale()
         loss, accuracy = 0.0, []
         for disc, prior, part, _ in parts:
             real = prior(n)
             if self.gradient_penalty > 0:
                 real.requires_grad_(True)
-            logits = disc(torch.cat([real, code[:, part]]))
+            inputs = torch.cat([real, code[:, part]])
+            if noise > 0:
+                # Instance noise (Sønderby et al., 2017): overlapping noisy
+                # distributions keep the discriminator from winning outright.
+                inputs = inputs + noise * torch.randn_like(inputs)
+            logits = disc(inputs)
             loss = loss + F.binary_cross_entropy_with_logits(logits, labels)
             if self.gradient_penalty > 0:
                 # R1 (Mescheder et al., 2018): a discriminator flat around the
@@ -580,16 +669,22 @@ class AAENet(SupervisedNet):
                 loss = loss + 0.5 * self.gradient_penalty * grad.pow(2).sum(1).mean()
             accuracy.append(((logits > 0) == (labels > 0.5)).float().mean())
         self._step(self.optimizer_discriminator_, loss, "discriminator_loss")
+        accuracy = torch.stack(accuracy).tolist()
+        for (disc, *_), value in zip(parts, accuracy, strict=True):
+            part = "emotion" if disc is self.disc_emotion_ else "style"
+            self.history.record_batch(f"{part}_discriminator_accuracy", value)
         # The better discriminator: one that wins outright starves the generator.
-        self.history.record_batch(
-            "discriminator_accuracy", torch.stack(accuracy).max().item()
-        )
+        self.history.record_batch("discriminator_accuracy", max(accuracy))
 
     def _generator_phase(self, inputs, parts):
         code = self.module_(*inputs)
         loss = 0.0
+        noise = self._noise_scale()
         for disc, _, part, weight in parts:
-            logits = disc(code[:, part])
+            fake = code[:, part]
+            if noise > 0:
+                fake = fake + noise * torch.randn_like(fake)
+            logits = disc(fake)
             loss = loss + weight * F.binary_cross_entropy_with_logits(
                 logits, torch.ones_like(logits)
             )
@@ -618,7 +713,8 @@ class AAENet(SupervisedNet):
             # fake batch; the generator step needs fresh codes for its gradient.
             self._discriminator_phase(code.detach(), parts)
             self._generator_phase(inputs, parts)
-        if not self.pretraining():
+        if not self.pretraining() and self.labeled_batches_ is not None:
+            *inputs, yi = next(self.labeled_batches_)
             supervised = self._supervised_phase(inputs, yi)
             loss = supervised if loss is None else loss + supervised
         return {"loss": torch.as_tensor(0.0 if loss is None else loss)}

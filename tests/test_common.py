@@ -12,7 +12,12 @@ from sklearn.utils.estimator_checks import (
 )
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn.features import FrameFeatures, OpenSmileFunctionals, SequenceScaler
+from aae_sklearn.features import (
+    FrameFeatures,
+    GroupStandardScaler,
+    OpenSmileFunctionals,
+    SequenceScaler,
+)
 
 # Small networks and few epochs: the checks test the contract, not the fit.
 SMALL = dict(
@@ -25,6 +30,7 @@ SMALL = dict(
 ESTIMATORS = [
     SupervisedEmotionRegressor(**SMALL),
     AAEEmotionRegressor(style_dim=4, discriminator_layer_sizes=(8,), **SMALL),
+    GroupStandardScaler(),
 ]
 EXPECTED_FAILED = {}
 

@@ -24,6 +24,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
+from aae_sklearn._inputs import Vectors
 from aae_sklearn.metrics import ccc_scorer
 
 from .conftest import FAST, make_fast
@@ -189,7 +190,7 @@ def test_auto_reconstruction_weight_depends_on_the_input(
     X, y, _ = emotion_data
     model = make(AAEEmotionRegressor, max_iter=1).fit(X, y)
     assert model.reconstruction_weight == "auto"
-    assert model.net_.reconstruction_weight == 1.0
+    assert model.net_.reconstruction_weight == 0.6
     sequences, targets = emotion_sequences[:2]
     model = make(AAEEmotionRegressor, hidden_layer_sizes=(8,), max_iter=1)
     model.fit(sequences, targets)
@@ -358,18 +359,20 @@ def test_unlabeled_rows_stay_out_of_the_supervised_loss(emotion_data, monkeypatc
     y_half = y.copy()
     y_half[::2] = np.nan
     targets_seen = []
-    original = _training.masked_mse
+    original = _training.ccc_loss
 
     def spy(pred, target):
         targets_seen.append(target.detach().clone())
         return original(pred, target)
 
-    monkeypatch.setattr(_training, "masked_mse", spy)
+    monkeypatch.setattr(_training, "ccc_loss", spy)
     model = make(AAEEmotionRegressor, early_stopping=False, max_iter=1)
     model.fit(X, y_half)
     seen = torch.cat(targets_seen)
     assert not torch.isnan(seen).any()
-    assert len(seen) == (~np.isnan(y_half).all(axis=1)).sum()
+    # One labeled batch per batch of all rows: every label is revisited.
+    assert len(seen) == len(X)
+    assert len(torch.unique(seen, dim=0)) == (~np.isnan(y_half).all(axis=1)).sum()
 
 
 def test_partially_missing_targets_are_masked(emotion_data):
@@ -532,14 +535,17 @@ def test_bad_parameters_are_named(params, match, emotion_data):
 def _nan_after(monkeypatch, n_calls):
     """Make the training losses NaN from their ``n_calls``-th evaluation on."""
     calls = []
-    original = _training.F.mse_loss
 
-    def diverging(pred, target):
-        calls.append(1)
-        loss = original(pred, target)
-        return loss * np.nan if len(calls) > n_calls else loss
+    def diverging(original):
+        def loss_fn(pred, target):
+            calls.append(1)
+            loss = original(pred, target)
+            return loss * np.nan if len(calls) > n_calls else loss
 
-    monkeypatch.setattr(_training.F, "mse_loss", diverging)
+        return loss_fn
+
+    monkeypatch.setattr(_training.F, "mse_loss", diverging(_training.F.mse_loss))
+    monkeypatch.setattr(_training, "ccc_loss", diverging(_training.ccc_loss))
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -581,10 +587,41 @@ def test_inputs_far_outside_the_training_data_are_flagged(Estimator, emotion_dat
 
 def test_exploding_inputs_at_predict_are_an_error(emotion_data):
     X, y, _ = emotion_data
-    model = make(SupervisedEmotionRegressor, max_iter=1).fit(X, y)
+    model = make(SupervisedEmotionRegressor, max_iter=1, input_scaling="standard")
+    model.fit(X, y)
     with pytest.raises(FloatingPointError, match="non-finite"):
         with pytest.warns(UserWarning, match="standard deviations out"):
             model.predict(np.full((2, X.shape[1]), 1e300))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_quantile_scaling_maps_far_out_inputs_to_the_outermost_quantiles(
+    Estimator, emotion_data
+):
+    X, y, _ = emotion_data
+    model = make(Estimator, max_iter=1).fit(X, y)
+    assert model._x_quantiles is not None
+    edge = np.tile(X.max(axis=0), (2, 1))
+    far = np.full((2, X.shape[1]), 1e300)
+    with pytest.warns(UserWarning, match="standard deviations out"):
+        assert_allclose(model.predict(far), model.predict(edge), rtol=1e-6)
+
+
+def test_input_scaling_follows_the_parameter(emotion_data, emotion_sequences):
+    X, y, _ = emotion_data
+    heavy = np.exp(3 * X)  # heavy-tailed, as eGeMAPS's *_stddevNorm
+    standard = make(SupervisedEmotionRegressor, input_scaling="standard", max_iter=1)
+    assert standard.fit(heavy, y)._x_quantiles is None
+    quantile = make(SupervisedEmotionRegressor, max_iter=1).fit(heavy, y)
+    scaled = quantile._scale_X(Vectors(heavy)).values
+    # Normal scores of the training ranks: symmetric, light-tailed.
+    assert abs(np.median(scaled)) < 0.05 and np.abs(scaled).max() < 5.3
+    sequences, targets = emotion_sequences[:2]
+    model = make(SupervisedEmotionRegressor, hidden_layer_sizes=(8,), max_iter=1)
+    assert model.fit(sequences, targets)._x_quantiles is None
+    model.set_params(input_scaling="quantile").fit(sequences, targets)
+    assert model._x_quantiles is not None
+    assert np.isfinite(model.predict(sequences)).all()
 
 
 # -- properties -------------------------------------------------------------------
@@ -613,8 +650,10 @@ def test_outputs_are_finite_and_row_order_free(data, aae):
     pred = model.predict(X)
     assert pred.shape == y.shape and np.isfinite(pred).all()
     order = np.random.default_rng(0).permutation(len(X))
-    # Up to float32 rounding, which may differ with a row's place in the batch.
-    assert_allclose(model.predict(X[order]), pred[order], rtol=1e-5, atol=1e-6)
+    # Up to float32 rounding, which may differ with a row's place in the batch
+    # and grows with the targets' scale.
+    atol = 1e-6 * (1 + np.abs(y).max())
+    assert_allclose(model.predict(X[order]), pred[order], rtol=1e-5, atol=atol)
     if aae:
         code = model.transform(X)
         assert code.shape == (len(X), y.shape[1] + model.style_dim)

@@ -109,7 +109,11 @@ def test_x_unlabeled_and_partial_fit_unlabeled_take_sequences(emotion_sequences)
     model = make(AAEEmotionRegressor, max_iter=2)
     model.fit(X[:60], y[:60], X_unlabeled=X[60:])
     assert model.net_.history[-1, "batches"]  # ran on labeled and unlabeled rows
-    streamed = make(AAEEmotionRegressor, max_iter=3, warm_start=True)
+    # A full-size reconstruction step ("auto" is 0.01 on sequences), so that
+    # one pass over a chunk shows.
+    streamed = make(
+        AAEEmotionRegressor, max_iter=3, warm_start=True, reconstruction_weight=1.0
+    )
     losses = []
     for _ in range(2):
         for start in range(0, 120, 40):

@@ -10,6 +10,7 @@ from numpy.testing import assert_array_equal
 from skorch.callbacks import Callback
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
+from aae_sklearn.datasets import load_ravdess_features
 
 from .conftest import make_fast
 
@@ -180,11 +181,14 @@ def test_gradient_clipping_is_recorded(emotion_data):
 
 def test_discriminator_collapse_is_reported(emotion_data):
     X, y, _ = emotion_data
-    # A frozen generator (adversarial_weight tiny) and a strong discriminator
-    # facing a prior far from the codes: the discriminators win outright.
+    # A frozen generator (adversarial_weight tiny) and a strong discriminator,
+    # seeing clean inputs, facing a prior far from the codes: the
+    # discriminators win outright.
     params = dict(
         max_iter=8,
         adversarial_weight=1e-9,
+        discriminator_weight=1.0,
+        instance_noise=0.0,
         style_prior="uniform",
         discriminator_layer_sizes=(64, 64),
         learning_rate_init=0.01,
@@ -211,3 +215,18 @@ def test_non_finite_gradient_stops_training(emotion_data, monkeypatch):
     monkeypatch.setattr(torch.nn.utils, "get_total_norm", nan_norm)
     with pytest.raises(FloatingPointError, match="gradient of the supervised loss"):
         make(SupervisedEmotionRegressor, max_iter=3, max_grad_norm=1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("labeled", [1.0, 0.25])
+def test_discriminators_stay_in_the_game_in_a_default_fit(labeled):
+    # The bundled RAVDESS table, default parameters: neither discriminator may
+    # win outright, or the regularisation phase stops shaping the codes.
+    data = load_ravdess_features()
+    y = data.target.copy()
+    unlabeled = np.random.default_rng(0).random(len(y)) > labeled
+    y[unlabeled] = np.nan
+    model = AAEEmotionRegressor(random_state=0).fit(data.data, y)
+    last = model.history_.iloc[-5:]
+    for part in ("emotion", "style"):
+        accuracy = last[f"{part}_discriminator_accuracy"]
+        assert (accuracy < 0.9).all(), part

@@ -1,6 +1,7 @@
 """Audio -> feature transformers: openSMILE functionals and frame sequences.
 
-:class:`SequenceScaler` standardises frame sequences; it needs no extra.
+:class:`SequenceScaler` standardises frame sequences and :class:`GroupStandardScaler`
+standardises features per speaker (speaker normalisation); they need no extra.
 
 The transformers take audio items (paths to audio files, or in-memory
 ``(signal, sampling_rate)`` pairs) and need the ``audio`` extra:
@@ -11,12 +12,14 @@ The transformers take audio items (paths to audio files, or in-memory
 
 from ._audio import AudioError, read_audio
 from ._frames import FrameFeatures
+from ._group_scaler import GroupStandardScaler
 from ._opensmile import OpenSmileFunctionals
 from ._sequence_scaler import SequenceScaler
 
 __all__ = [
     "AudioError",
     "FrameFeatures",
+    "GroupStandardScaler",
     "OpenSmileFunctionals",
     "SequenceScaler",
     "read_audio",
