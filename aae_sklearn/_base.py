@@ -575,12 +575,20 @@ class _BaseEmotionEstimator(BaseEstimator):
         line, column = np.unravel_index(np.abs(values).argmax(), values.shape)
         names = getattr(self, "feature_names_in_", None)
         feature = f"feature {column}" if names is None else repr(names[column])
+        if getattr(self, "_x_quantiles", None) is None:
+            advice = (
+                "the outputs there are extrapolations. Heavy-tailed features, such "
+                "as eGeMAPS's *_stddevNorm, are safer with input_scaling='quantile'."
+            )
+        else:
+            advice = (
+                "input_scaling maps them to the outermost training quantiles, but "
+                "the outputs there rest on the edge of the training data."
+            )
         warnings.warn(
             f"{len(np.unique(rows[far.any(axis=1)]))} row(s) of X lie more than "
             f"{_FAR_OUT:g} training standard deviations out (worst: {feature} of "
-            f"row {rows[line]}, {values[line, column]:.3g}); the outputs there are "
-            "extrapolations. Heavy-tailed features, such as eGeMAPS's "
-            "*_stddevNorm, are safer behind a QuantileTransformer.",
+            f"row {rows[line]}, {values[line, column]:.3g}); {advice}",
             UserWarning,
             stacklevel=4,
         )

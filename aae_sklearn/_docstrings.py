@@ -20,7 +20,7 @@ _COMMON_PARAMS_DOC = """
         Loss of the supervised phase: ``"ccc"``, one minus the concordance
         correlation coefficient of each target over the mini-batch, averaged
         over the targets (the metric the field scores, and a loss that beats
-        the squared error on it, Atmaja and Akagi, 2020); ``"mse"``, the mean
+        the squared error on it, Atmaja and Akagi, 2021); ``"mse"``, the mean
         squared error of the
         standardised targets. Missing ratings (NaN) are left out of either.
     input_scaling : {"auto", "quantile", "standard"}, default="auto"

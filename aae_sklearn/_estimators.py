@@ -202,7 +202,8 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     instance_noise : float, default=0.3
         Standard deviation of Gaussian noise added to everything the
         discriminators see, prior samples and codes alike [4]_, annealed
-        linearly from this value in the first epoch to 0 at ``max_iter``.
+        linearly from this value in the first epoch to half of it at
+        ``max_iter``.
         Blurred, overlapping distributions keep a discriminator from winning
         outright. 0 adds none.
     style_adversarial_weight : float, default=None

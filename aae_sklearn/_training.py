@@ -35,6 +35,8 @@ DIAGNOSTICS = (
     "emotion_discriminator_accuracy",
     "style_discriminator_accuracy",
 )
+# The share of the instance noise annealed away over max_iter epochs.
+_NOISE_DECAY = 0.5
 _STOPPER_STATE = ("misses_", "dynamic_threshold_", "best_epoch_", "best_score_")
 
 
@@ -498,7 +500,7 @@ class AAENet(SupervisedNet):
     instance_noise : float, default=0.0
         Standard deviation of the Gaussian noise added to the discriminators'
         inputs (prior samples and codes alike) in the first epoch, annealed
-        linearly to 0 at ``max_epochs``.
+        linearly to half of it at ``max_epochs``.
     style_adversarial_weight : float or None, default=None
         Weight of the style part in the generator loss, relative to
         ``adversarial_weight`` for the emotion part; None: the same.
@@ -618,9 +620,12 @@ class AAENet(SupervisedNet):
         return state
 
     def _noise_scale(self):
-        """The instance noise of the running epoch."""
-        done = (len(self.history) - 1) / max(1, self.max_epochs)
-        return self.instance_noise * max(0.0, 1.0 - done)
+        """The instance noise of the running epoch: linearly from
+        ``instance_noise`` down to half of it at ``max_epochs``."""
+        done = min(1.0, (len(self.history) - 1) / max(1, self.max_epochs))
+        # Noise down to 0 lets the discriminators win again in the last epochs
+        # of a long fit (emotion priors of categorical labels are spiky).
+        return self.instance_noise * (1.0 - _NOISE_DECAY * done)
 
     def pretraining(self):
         return len(self.history) <= self.pretrain_iter

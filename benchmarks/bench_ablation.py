@@ -155,12 +155,19 @@ FROZEN = {
 # -- data -----------------------------------------------------------------------
 
 
-def load(inputs, root, normalize):
+def load(inputs, root, normalize, corpus="ravdess"):
     """X, targets and actor ids; frames are extracted once and cached. With
     ``normalize="speaker"``, each actor's vectors are standardised on that actor's
-    own statistics (which depend on no other actor, so no split leaks)."""
+    own statistics (which depend on no other actor, so no split leaks). EmoDB
+    (``corpus="emodb"``, vectors only) is the check of the defaults on a second
+    corpus."""
     if inputs == "vectors":
-        data = load_ravdess_features()
+        if corpus == "emodb":
+            from _emodb import load_emodb_features  # beside this script
+
+            data = load_emodb_features()
+        else:
+            data = load_ravdess_features()
         X = np.asarray(data.data, dtype=float)
         if normalize == "speaker":
             X = GroupStandardScaler().fit_transform(X, groups=data.groups)
@@ -244,6 +251,8 @@ def run(stage, args, rows, splits, X, y):
     done = done_keys(path)
     inputs = args.inputs
     label = inputs if args.normalize == "none" else f"{inputs}, per speaker"
+    if args.corpus != "ravdess":
+        label = f"{args.corpus} {label}"
     for seed in args.seeds:
         for fraction in args.fractions:
             for fold, (train, test) in enumerate(splits):
@@ -299,7 +308,9 @@ def report(args, X, y, groups):
         train = np.flatnonzero(np.isin(groups, TUNING_ACTORS))
         splits = [(train, np.flatnonzero(~np.isin(groups, TUNING_ACTORS)))]
     else:
-        splits = list(GroupKFold(6).split(X, y, groups))
+        # EmoDB has 10 speakers: 5 folds of 2.
+        folds = 5 if args.corpus == "emodb" else 6
+        splits = list(GroupKFold(folds).split(X, y, groups))
     rows = FROZEN[args.inputs]
     if args.configs:
         rows = {k: v for k, v in rows.items() if k in args.configs}
@@ -547,6 +558,12 @@ def main():
     parser.add_argument("stage", choices=["tune", "report", "cv6", "table"])
     parser.add_argument("--inputs", choices=["vectors", "frames"], default="vectors")
     parser.add_argument(
+        "--corpus",
+        choices=["ravdess", "emodb"],
+        default="ravdess",
+        help="emodb: the check of the defaults on a second corpus (stage cv6)",
+    )
+    parser.add_argument(
         "--normalize",
         choices=["speaker", "none"],
         default="speaker",
@@ -567,7 +584,9 @@ def main():
     warnings.filterwarnings("ignore", message=".*single row")
     if args.stage == "table":
         return table(args)
-    X, y, groups = load(args.inputs, args.ravdess, args.normalize)
+    if args.corpus == "emodb" and (args.stage != "cv6" or args.inputs != "vectors"):
+        parser.error("--corpus emodb takes the cv6 stage on vectors only")
+    X, y, groups = load(args.inputs, args.ravdess, args.normalize, args.corpus)
     (tune if args.stage == "tune" else report)(args, X, y, groups)
 
 

@@ -31,7 +31,11 @@ def fitted():
     """A tiny fitted autoencoder and its training data."""
     X, y = make_emotion_regression(n_samples=120, random_state=0)
     model = AAEEmotionRegressor(
-        hidden_layer_sizes=(16,), style_dim=4, max_iter=3, random_state=0
+        hidden_layer_sizes=(16,),
+        style_dim=4,
+        max_iter=3,
+        early_stopping=True,  # to record the validation score
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -70,7 +70,8 @@ def test_transform_gives_utterance_level_codes(emotion_sequences):
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_history_and_early_stopping(Estimator, emotion_sequences):
     X, y, _ = emotion_sequences
-    model = make(Estimator, max_iter=30, n_iter_no_change=3).fit(X, y)
+    model = make(Estimator, max_iter=30, n_iter_no_change=3, early_stopping=True)
+    model.fit(X, y)
     assert model.n_iter_ == len(model.history_) <= 30
     assert np.isfinite(model.history_["valid_score"]).all()
     assert model.best_score_ == model.history_["valid_score"].max()

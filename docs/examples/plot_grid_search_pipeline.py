@@ -19,10 +19,12 @@ actor so that the chosen settings are those that generalise to new speakers.
 #
 # A :class:`~sklearn.preprocessing.QuantileTransformer` with a normal output
 # maps each eGeMAPS functional to a standard normal, which tames the
-# heavy-tailed ones (such as the ``*_stddevNorm`` features) before the
-# network's own standardisation. The network is small and trains for at most
-# 60 epochs, with a patience of 5 epochs for early stopping, so that the
-# search runs in seconds.
+# heavy-tailed ones (such as the ``*_stddevNorm`` features). The estimator
+# does the same itself (``input_scaling="auto"``), so this step is redundant
+# here; it stands for any preprocessing step before the estimator. The network
+# is small and trains for at most 60 epochs, stopping when its supervised
+# training loss has not improved for 5 epochs (``n_iter_no_change=5``), so that
+# the search runs in seconds.
 import matplotlib.pyplot as plt
 import pandas as pd
 from sklearn.model_selection import GridSearchCV, GroupKFold
@@ -64,9 +66,10 @@ pipeline = Pipeline(
 # Parameters of a pipeline's step are named ``<step>__<parameter>``. Two
 # values each of ``style_dim`` (the number of style nodes) and
 # ``adversarial_weight`` (the step size of the encoder's adversarial update,
-# relative to ``learning_rate_init``) make four candidates. The search scores
-# both the valence accuracy and the CCC, and ``refit="ccc"`` picks the
-# candidate with the best mean CCC and refits it on all the data.
+# relative to ``learning_rate_init``) make four candidates; 8 and 0.3 are the
+# defaults. The search scores both the valence accuracy and the CCC, and
+# ``refit="ccc"`` picks the candidate with the best mean CCC and refits it on
+# all the data.
 param_grid = {
     "aae__style_dim": [8, 32],
     "aae__adversarial_weight": [0.03, 0.3],

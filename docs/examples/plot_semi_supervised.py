@@ -51,11 +51,14 @@ rng = np.random.default_rng(0)
 # Both read the features through a Gaussian
 # :class:`~sklearn.preprocessing.QuantileTransformer`, which tames the
 # heavy-tailed eGeMAPS functionals; it learns no labels, so in the
-# autoencoder's pipeline it is fitted on the unlabeled rows too. The
-# settings are small to keep the example short: a 16-node style part, a
-# single-layer discriminator (larger ones tend to win the adversarial game
-# outright on this small table, which the autoencoder reports with a
-# warning), at most 60 epochs and a patience of 5 epochs for early stopping.
+# autoencoder's pipeline it is fitted on the unlabeled rows too. The estimators
+# do the same themselves (``input_scaling="auto"``, fitted on the labeled and
+# unlabeled rows), so the step is redundant. The settings are small to keep the
+# example short: smaller hidden layers, a single-layer discriminator (larger
+# ones tend to win the adversarial game outright on this small table, which
+# the autoencoder reports with a warning), at most 60 epochs, and a stop when
+# the supervised training loss has not improved for 5 epochs. The style part
+# has 16 nodes (the default is 8).
 common = dict(
     hidden_layer_sizes=(128, 64), max_iter=60, n_iter_no_change=5, random_state=0
 )
@@ -76,7 +79,11 @@ supervised = make_pipeline(
 # labels; the baseline gets the labeled rows only. With two labeled actors
 # (120 rows, two mini-batches per epoch) the baseline learns slowly and may
 # still be improving at ``max_iter``, which it reports with a
-# :class:`~sklearn.exceptions.ConvergenceWarning`.
+# :class:`~sklearn.exceptions.ConvergenceWarning`. The two do not take the same
+# number of supervised steps: an epoch of the autoencoder passes over all 960
+# training rows, and each of its 15 mini-batches is followed by a supervised
+# step on a mini-batch of labeled rows, so with few labels the autoencoder
+# revisits them more often than the baseline does.
 records = []
 for fold, (train, test) in enumerate(cv.split(X, y, actors)):
     order = rng.permutation(np.unique(actors[train]))
@@ -147,6 +154,9 @@ fig = plot_gain_vs_labeled_fraction(results, metric="ccc")
 # :class:`~sklearn.pipeline.Pipeline` it would reach the estimator untouched by
 # the transformer before it. So here the quantile transform is fitted on all
 # training rows first, and the estimator is fitted on its outputs directly.
+# (The estimator's own quantile scaling, learned from ``X`` and
+# ``X_unlabeled`` together, would do without it; it keeps this fit comparable
+# with the pipelines above.)
 train, test = next(cv.split(X, y, actors))
 order = np.random.default_rng(0).permutation(np.unique(actors[train]))
 labeled = np.isin(actors[train], order[:4])
