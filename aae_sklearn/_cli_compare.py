@@ -13,18 +13,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import GroupKFold
-from sklearn.multioutput import MultiOutputRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.svm import SVR
+from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.utils import Bunch
 from tqdm import tqdm
 
 from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
+from ._cli_baselines import (
+    _baselines,
+    _best_params,
+    _fit,
+    _n_iter,
+    _normalized,
+    _tuning,
+    _tuning_note,
+)
 from ._cli_io import (
     CATEGORY_COLUMNS,
     FRAME_KINDS,
@@ -104,6 +109,10 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
 _FAR_OUT = "training standard deviations out"
 # The start of the autoencoder's warning about discriminators that won outright.
 _COLLAPSE = "The discriminators told codes from prior samples"
+# The start of the networks' warning that Ctrl-C ended a fit early: fit returns,
+# for an interactive session to go on; the command stops instead.
+_INTERRUPTED = "Training was interrupted"
+AAE = "AAEEmotionRegressor"
 
 
 def _scores(y_true, y_pred, target_names):
@@ -114,93 +123,176 @@ def _scores(y_true, y_pred, target_names):
     return row
 
 
-def _mean_std(sequences):
-    """Mean and standard deviation of each frame feature over each sequence."""
-    return np.array([np.hstack([f.mean(axis=0), f.std(axis=0)]) for f in sequences])
-
-
 def _models(max_iter, random_state, baselines, sequences=False):
+    """The networks (``max_iter``: None keeps their default) and the baselines."""
+    params = {"random_state": random_state}
+    if max_iter is not None:
+        params["max_iter"] = max_iter
     models = {
-        "AAEEmotionRegressor": AAEEmotionRegressor(
-            max_iter=max_iter, random_state=random_state
-        ),
-        "SupervisedEmotionRegressor": SupervisedEmotionRegressor(
-            max_iter=max_iter, random_state=random_state
-        ),
+        "AAEEmotionRegressor": AAEEmotionRegressor(**params),
+        "SupervisedEmotionRegressor": SupervisedEmotionRegressor(**params),
     }
     if baselines:
-        svr = MultiOutputRegressor(make_pipeline(StandardScaler(), SVR()))
-        ridge = make_pipeline(StandardScaler(), Ridge())
-        if sequences:
-            # They take vectors: the usual functionals of a frame-level baseline.
-            svr = make_pipeline(FunctionTransformer(_mean_std), svr)
-            ridge = make_pipeline(FunctionTransformer(_mean_std), ridge)
-        models["SVR"], models["Ridge"] = svr, ridge
+        models.update(_baselines(random_state, sequences))
     return models
 
 
-def _cross_validate(data, models, fractions, folds, random_state, quiet):
-    """One record per model x fraction x fold, and what the AAE figures need."""
-    X, y = data.data, data.target
-    splits = list(GroupKFold(n_splits=folds).split(X, y, data.groups))
+def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
+    """Fit ``model`` on one training fold and predict its test rows.
+
+    The autoencoder trains on every training row, the others on the
+    ``labeled`` ones; a fit cut short by Ctrl-C raises KeyboardInterrupt. With
+    ``--jobs`` above 1 this runs in a worker process, whose warnings do not
+    reach the parent: they are returned, as the arguments of
+    :class:`warnings.WarningMessage`. With ``figures``, the autoencoder's
+    history and its codes of the test rows are returned too.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        if isinstance(model, AAEEmotionRegressor):
+            y_hidden = np.full_like(y_train, np.nan)
+            y_hidden[labeled] = y_train[labeled]
+            model.fit(X_train, y_hidden)
+        else:
+            model = _fit(
+                model, X_train[labeled], y_train[labeled], groups_train[labeled]
+            )
+        result = Bunch(
+            fit_time=time.perf_counter() - start,
+            y_pred=model.predict(X_test),
+            n_iter=_n_iter(model),
+            best_params=_best_params(model),
+        )
+        if figures:
+            result.history, result.codes = model.history_, model.transform(X_test)
+    if any(_INTERRUPTED in str(w.message) for w in caught):
+        raise KeyboardInterrupt
+    # Text, not the warning object: every category pickles, not every message.
+    result.warnings = [
+        (str(w.message), w.category, w.filename, w.lineno) for w in caught
+    ]
+    return result
+
+
+def _predictions(name, fraction, fold, data, test, y_pred):
+    """One row per test row: who, the true and the predicted targets."""
+    block = pd.DataFrame(
+        {
+            "model": name,
+            "labeled_fraction": fraction,
+            "fold": fold,
+            "index": test,
+            "group": np.asarray(data.groups)[test],
+        }
+    )
+    y_pred = np.asarray(y_pred).reshape(len(test), -1)
+    for j, target in enumerate(data.target_names):
+        block[f"{target}_true"] = data.target[test, j]
+    for j, target in enumerate(data.target_names):
+        block[f"{target}_pred"] = y_pred[:, j]
+    return block
+
+
+def _cross_validate(
+    data, models, fractions, folds, random_state, quiet, normalize, jobs=1
+):
+    """One record per model x fraction x fold, the out-of-fold predictions, and
+    what the AAE figures need; ``jobs`` worker processes fit in parallel."""
+    X, y, groups = data.data, data.target, np.asarray(data.groups)
+    sequences = X.dtype == object  # frame sequences, one array per row
+    splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
     rng = np.random.default_rng(random_state)
     # One order per fold: the labeled rows of a smaller fraction are a subset of
     # those of a larger one, so that the fractions differ in nothing else.
     orders = [rng.permutation(len(train)) for train, _ in splits]
-    records, aae = [], Bunch(y_true=[], y_pred=[])
-    bar = tqdm(
-        total=len(fractions) * folds * len(models),
-        disable=quiet,
-        file=sys.stderr,
-        unit="fit",
-    )
-    with bar, warnings.catch_warnings(record=True) as caught:
+    labeled = {
+        (fraction, fold): np.sort(order[: round(fraction * len(train))])
+        for fraction in fractions
+        for fold, ((train, _), order) in enumerate(zip(splits, orders, strict=True))
+    }
+    # One task per fit, the autoencoder (the longest) first in each fold, so
+    # that no worker is left with a long fit at the end.
+    keys = [(fraction, fold, name) for fraction, fold in labeled for name in models]
+    first = (fractions[0], 0, AAE)  # the fit the figures show
+    fitted = {}
+    bar = tqdm(total=len(keys), disable=quiet, file=sys.stderr, unit="fit")
+    with (
+        bar,
+        warnings.catch_warnings(record=True) as caught,
+        # One torch (and BLAS) thread per worker: two workers on two cores, not
+        # four threads; a fit then sums as it would in a one-thread process.
+        parallel_config(backend="loky", inner_max_num_threads=1),
+    ):
         warnings.simplefilter("always")
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for fraction in fractions:
-            for fold, ((train, test), order) in enumerate(
-                zip(splits, orders, strict=True)
-            ):
-                labeled = np.sort(order[: round(fraction * len(train))])
-                y_hidden = np.full_like(y[train], np.nan)
-                y_hidden[labeled] = y[train][labeled]
-                for name, prototype in models.items():
-                    bar.set_description(
-                        f"{fraction:g} labeled, fold {fold + 1}, {name}"
-                    )
-                    model = clone(prototype)
-                    start = time.perf_counter()
-                    if isinstance(model, AAEEmotionRegressor):
-                        model.fit(X[train], y_hidden)
-                    else:
-                        model.fit(X[train][labeled], y[train][labeled])
-                    fit_time = time.perf_counter() - start
-                    y_pred = model.predict(X[test])
-                    records.append(
-                        {
-                            "model": name,
-                            "labeled_fraction": fraction,
-                            "fold": fold,
-                            "n_labeled": len(labeled),
-                            "n_unlabeled": len(train) - len(labeled),
-                            "n_test": len(test),
-                            **_scores(y[test], y_pred, data.target_names),
-                            "fit_time": fit_time,
-                            "n_iter": getattr(model, "n_iter_", None),
-                        }
-                    )
-                    if name == "AAEEmotionRegressor" and fraction == fractions[0]:
-                        aae.y_true.append(y[test])
-                        aae.y_pred.append(y_pred)
-                        if fold == 0:
-                            aae.history = model.history_
-                            aae.codes = model.transform(X[test])
-                            aae.test = test
-                    bar.update()
+        scaled = [
+            _normalized(X, groups, train, test, normalize, sequences)
+            for train, test in splits
+        ]
+        tasks = (
+            delayed(_fit_one)(
+                clone(models[name]),
+                scaled[fold][0],
+                y[splits[fold][0]],
+                labeled[fraction, fold],
+                groups[splits[fold][0]],
+                scaled[fold][1],
+                figures=(fraction, fold, name) == first,
+            )
+            for fraction, fold, name in keys
+        )
+        results = Parallel(n_jobs=jobs, return_as="generator", batch_size=1)(tasks)
+        for fraction, fold, name in keys:
+            # The first fit not yet done (with --jobs 1, the one running).
+            bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
+            fitted[fraction, fold, name] = result = next(results)
+            caught.extend(warnings.WarningMessage(*w) for w in result.warnings)
+            bar.update()
     _report_warnings(caught)
+    untuned = sum(
+        isinstance(models[key[2]], GridSearchCV) and fitted[key].best_params is None
+        for key in keys
+    )
+    if untuned:
+        print(
+            f"aae-sklearn: note: in {untuned} baseline fits, the training fold held "
+            "one speaker, too few for grouped inner CV: SVR and Ridge kept "
+            "scikit-learn's default hyper-parameters there (best_params null).",
+            file=sys.stderr,
+        )
+    records, predictions = [], []
+    for (fraction, fold, name), result in fitted.items():
+        train, test = splits[fold]
+        n_labeled = len(labeled[fraction, fold])
+        records.append(
+            {
+                "model": name,
+                "labeled_fraction": fraction,
+                "fold": fold,
+                "n_labeled": n_labeled,
+                "n_unlabeled": len(train) - n_labeled,
+                "n_test": len(test),
+                **_scores(y[test], result.y_pred, data.target_names),
+                "fit_time": result.fit_time,
+                "n_iter": result.n_iter,
+                "best_params": result.best_params,
+            }
+        )
+        predictions.append(
+            _predictions(name, fraction, fold, data, test, result.y_pred)
+        )
     results = pd.DataFrame(records)
-    results["n_iter"] = results["n_iter"].astype("Int64")  # None for scikit-learn's
-    return results, aae
+    results["n_iter"] = results["n_iter"].astype("Int64")  # None for most baselines
+    aae = Bunch(
+        y_true=[y[test] for _, test in splits],
+        y_pred=[fitted[fractions[0], fold, AAE].y_pred for fold in range(folds)],
+        history=fitted[first].history,
+        codes=fitted[first].codes,
+        test=splits[0][1],
+    )
+    return results, pd.concat(predictions, ignore_index=True), aae
 
 
 def _report_warnings(caught):
@@ -239,7 +331,12 @@ def _summary(results):
     )
 
 
-def _print_summary(summary, folds):
+def _print_summary(summary, folds, normalize, tuning_note=None):
+    scaling = (
+        "features normalised per speaker"
+        if normalize == "speaker"
+        else "no per-speaker normalisation"
+    )
     for fraction, block in summary.groupby("labeled_fraction", sort=False):
         block = block.set_index("model")
         table = pd.DataFrame(
@@ -255,8 +352,12 @@ def _print_summary(summary, folds):
             index=block.index,
         ).T
         table.columns.name = None
-        print(f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds")
+        print(
+            f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds, {scaling}"
+        )
         print(table.to_string())
+    if tuning_note is not None:
+        print(f"\n{tuning_note}")
 
 
 def _versions():
@@ -270,6 +371,15 @@ def _versions():
 def _jsonable(table):
     """Records of ``table`` with NaN as None (JSON has no NaN)."""
     return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _flat(results):
+    """``results`` with a ``best_<name>`` column per tuned hyper-parameter in
+    place of the ``best_params`` dicts, for results.csv."""
+    params = pd.DataFrame(
+        [params or {} for params in results["best_params"]], index=results.index
+    )
+    return results.drop(columns="best_params").join(params.add_prefix("best_"))
 
 
 def _compare_figures(data, results, aae, fractions):
@@ -339,11 +449,19 @@ def _run_compare(args):
     data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
     sequences = frame_kind is not None
     models = _models(args.max_iter, args.random_state, args.baselines, sequences)
-    results, aae = _cross_validate(
-        data, models, fractions, args.folds, args.random_state, args.quiet
+    results, predictions, aae = _cross_validate(
+        data,
+        models,
+        fractions,
+        args.folds,
+        args.random_state,
+        args.quiet,
+        args.normalize,
+        args.jobs,
     )
     summary = _summary(results)
-    _print_summary(summary, args.folds)
+    note = _tuning_note() if args.baselines else None
+    _print_summary(summary, args.folds, args.normalize, note)
     if out is None:
         return
     config = {
@@ -353,11 +471,14 @@ def _run_compare(args):
         "frame_kind": frame_kind,
         "frame_ms": FRAME_MS if sequences else None,
         "group_column": args.group_column,
+        "normalize": args.normalize,
         "labeled_fractions": fractions,
         "folds": args.folds,
-        "max_iter": args.max_iter,
+        "max_iter": models["AAEEmotionRegressor"].max_iter,
         "random_state": args.random_state,
+        "jobs": args.jobs,
         "baselines": args.baselines,
+        "baseline_tuning": _tuning() if args.baselines else None,
         "models": list(models),
         "n_samples": int(len(data.data)),
         # Per frame for sequences; the baselines then see twice as many.
@@ -370,13 +491,17 @@ def _run_compare(args):
         "config": config,
         "folds": _jsonable(results),
         "summary": _jsonable(summary),
+        "predictions": _jsonable(predictions),
     }
     figures = _compare_figures(data, results, aae, fractions)
     out.mkdir(parents=True, exist_ok=True)
     for name, figure in figures.items():
         _atomic_write(out / name, lambda tmp, f=figure: f.savefig(tmp, dpi=120))
-    _atomic_write(out / "results.csv", lambda tmp: results.to_csv(tmp, index=False))
+    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
+    for name, table in tables.items():
+        _atomic_write(out / name, lambda tmp, t=table: t.to_csv(tmp, index=False))
     text = json.dumps(document, indent=2, allow_nan=False)
     _atomic_write(out / "results.json", lambda tmp: Path(tmp).write_text(text + "\n"))
     if not args.quiet:
-        print(f"\nwrote {_names(['results.json', 'results.csv', *figures])} to {out}")
+        written = ["results.json", *tables, *figures]
+        print(f"\nwrote {_names(written, limit=len(written))} to {out}")

@@ -144,7 +144,9 @@ def _tensors(estimator):
             tensors[name] = torch.from_numpy(np.array(value))
     quantiles = getattr(estimator, "_x_quantiles", None)
     if quantiles is not None:
-        tensors[_QUANTILES] = torch.from_numpy(np.ascontiguousarray(quantiles.quantiles_))
+        tensors[_QUANTILES] = torch.from_numpy(
+            np.ascontiguousarray(quantiles.quantiles_)
+        )
     history = estimator.history_
     tensors["history.epoch"] = torch.from_numpy(np.array(history.index, np.int64))
     for column in history:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import cpu_count
 from sklearn.exceptions import ConvergenceWarning
 
 from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__, load
@@ -86,9 +87,10 @@ def _run_fit(args):
     if np.isnan(y).all():
         raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
     Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
-    estimator = Estimator[args.model](
-        max_iter=args.max_iter, random_state=args.random_state
-    )
+    params = {"random_state": args.random_state}
+    if args.max_iter is not None:
+        params["max_iter"] = args.max_iter
+    estimator = Estimator[args.model](**params)
     extra = {}
     if args.unlabeled:
         pool = _matrix(_read_table(args.unlabeled), feature_names, args.unlabeled)
@@ -195,19 +197,36 @@ COMPARE_EPILOG = """\
 examples:
   aae-sklearn compare                      # bundled RAVDESS, 6 folds, all labels
   aae-sklearn compare --labeled-fraction 0.1 0.25 1 --baselines --out results/
-  aae-sklearn compare --data features.csv --group-column speaker
+  aae-sklearn compare --data features.csv --group-column speaker --normalize none
   aae-sklearn compare --data path/to/ravdess --features frames --baselines
 
 --data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package), a
 CSV/parquet table (feature columns, valence, activation and dominance, and the
 group column) or a RAVDESS audio folder (eGeMAPS extracted once). With --out the
-folder receives results.json, results.csv and PNG figures.
+folder receives results.json (settings, fold scores, summary and every
+out-of-fold prediction), results.csv, predictions.csv and PNG figures.
+
+--normalize speaker (the default) standardises each speaker's (group's) features
+with that speaker's own mean and standard deviation, in every fold, before every
+model; the test speakers get their own statistics. 'none' leaves them as read.
+
+--baselines adds SVR (RBF), Ridge and MLPRegressor, each behind a StandardScaler
+and trained on the labeled rows of the training fold. SVR's C and epsilon and
+Ridge's alpha are chosen on each training fold by 3-fold GroupKFold over its
+speakers, by the mean CCC; results.json records the choice per fold
+(best_params). MLPRegressor keeps scikit-learn's defaults, with early stopping.
 
 --features frames needs an audio folder: each file becomes a sequence of 20 ms
 frames (--frame-kind: 40 log mel bands, or the 25 eGeMAPS low-level
-descriptors), which the AAE and supervised models read with a CNN encoder. SVR
-and Ridge take vectors: they get the mean and standard deviation of each frame
-feature over the utterance.
+descriptors), which the AAE and supervised models read with a CNN encoder.
+--normalize speaker then standardises each speaker's frames over all that
+speaker's frames. The baselines take vectors: they get the mean and standard
+deviation of each frame feature over the utterance.
+
+--jobs N fits N models at a time, each in a worker process with one torch
+thread (default: 2, or 1 on a single CPU); --jobs 1 fits them one after the
+other in this process. The results are the same for every N, bit for bit where
+--jobs 1 runs with one thread too (OMP_NUM_THREADS=1), else up to rounding.
 """
 EXTRACT_EPILOG = """\
 examples:
@@ -295,12 +314,30 @@ def _parser():
         help="share(s) of each training fold keeping their labels (1.0)",
     )
     cmp.add_argument("--folds", type=_at_least(2), default=6, help="GroupKFold (6)")
-    cmp.add_argument("--max-iter", type=_at_least(1), default=200, help="epochs (200)")
+    cmp.add_argument(
+        "--max-iter",
+        type=_at_least(1),
+        help="epochs of the networks (their default, 100)",
+    )
     cmp.add_argument("--random-state", type=int, default=0, help="seed (0)")
+    cmp.add_argument(
+        "--normalize",
+        choices=["speaker", "none"],
+        default="speaker",
+        help="standardise each speaker's features on its own (speaker)",
+    )
     cmp.add_argument(
         "--baselines",
         action="store_true",
-        help="add SVR and Ridge (on frames: their per-utterance mean and std)",
+        help="add tuned SVR and Ridge, and MLPRegressor (on frames: on the "
+        "per-utterance mean and std)",
+    )
+    cmp.add_argument(
+        "--jobs",
+        type=_at_least(1),
+        default=min(2, cpu_count()),
+        metavar="N",
+        help="fits at a time, in worker processes (2, or 1 on one CPU)",
     )
     cmp.add_argument("--out", metavar="DIR", help="write results and figures here")
 
@@ -320,7 +357,9 @@ def _parser():
     fit.add_argument("--unlabeled", metavar="FEATURES2", help="extra unlabeled rows")
     fit.add_argument("--model", choices=["aae", "supervised"], default="aae")
     fit.add_argument("--group-column", default="speaker", help="not a feature")
-    fit.add_argument("--max-iter", type=_at_least(1), default=200, help="epochs (200)")
+    fit.add_argument(
+        "--max-iter", type=_at_least(1), help="epochs (the estimator's default, 100)"
+    )
     fit.add_argument("--random-state", type=int, default=0, help="seed (0)")
     fit.add_argument("-o", "--output", required=True, metavar="MODEL")
 

@@ -479,7 +479,8 @@ def figures(summary, report_table):
         axes[0].legend(loc="lower right", fontsize=8)
         fig.suptitle(f"Ablation on the inner folds (actors 1-12), {inputs}")
         fig.tight_layout()
-        fig.savefig(images / f"ablation_tune_{inputs}.png", dpi=110)
+        slug = inputs.replace(", ", "_").replace(" ", "_")
+        fig.savefig(images / f"ablation_tune_{slug}.png", dpi=110)
         plt.close(fig)
     if report_table is None:
         return

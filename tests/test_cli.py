@@ -1,5 +1,7 @@
 """The command line: compare, extract, fit, predict, and their failures."""
 
+import contextlib
+import io
 import json
 import pickle
 import shutil
@@ -8,10 +10,18 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from joblib import Parallel, delayed, parallel_config
 from matplotlib.image import imread
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 import aae_sklearn
-from aae_sklearn._cli_compare import _report_warnings
+from aae_sklearn import _cli_baselines, _cli_compare
+from aae_sklearn._cli_baselines import RIDGE_GRID, SVR_GRID
+from aae_sklearn._cli_compare import _fit_one, _report_warnings, _scores
 from aae_sklearn._cli_io import _atomic_write
 from aae_sklearn.cli import main
 from aae_sklearn.datasets import load_ravdess_features
@@ -67,30 +77,48 @@ def two_actors(ravdess_root, tmp_path):
     return _copy_ravdess(ravdess_root, tmp_path / "audio", [1, 2], slice(0, 60, 8))
 
 
-def test_compare_writes_results_and_figures(tmp_path, capsys):
-    out = tmp_path / "cmp"
+MODELS = [
+    "AAEEmotionRegressor",
+    "SupervisedEmotionRegressor",
+    "SVR",
+    "Ridge",
+    "MLPRegressor",
+]
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """The folder and printed tables of a compare run with baselines, 2 folds."""
+    out = tmp_path_factory.mktemp("compare") / "cmp"
     argv = ["compare", "--folds", "2", "--labeled-fraction", "0.5", "1"]
-    assert main([*argv, "--baselines", "--out", str(out), *FAST]) == 0
-    table = capsys.readouterr().out
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        assert main([*argv, "--baselines", "--out", str(out), *FAST]) == 0
+    return out, stdout.getvalue()
+
+
+def test_compare_writes_results_and_figures(compared):
+    out, table = compared
     assert "labeled fraction 0.5" in table and "labeled fraction 1," in table
-    assert "valence UAR" in table and "Ridge" in table and "±" in table
+    assert "valence UAR" in table and "MLPRegressor" in table and "±" in table
+    assert "mean ± std over 2 folds, features normalised per speaker" in table
 
     document = json.loads((out / "results.json").read_text())
-    assert set(document) == {"config", "folds", "summary"}
+    assert set(document) == {"config", "folds", "summary", "predictions"}
     config = document["config"]
     assert config["labeled_fractions"] == [0.5, 1.0] and config["folds"] == 2
+    assert config["normalize"] == "speaker"
     assert {"numpy", "scikit-learn", "aae_sklearn"} <= set(config["versions"])
-    models = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "SVR", "Ridge"]
-    assert config["models"] == models
-    assert len(document["folds"]) == 4 * 2 * 2
-    assert len(document["summary"]) == 4 * 2
+    assert config["models"] == MODELS
+    assert len(document["folds"]) == 5 * 2 * 2
+    assert len(document["summary"]) == 5 * 2
     assert "valence_accuracy_std" in document["summary"][0]
 
     folds = pd.read_csv(out / "results.csv")
     assert {"model", "labeled_fraction", "fold", "ccc_valence", "valence_uar"} <= set(
         folds.columns
     )
-    assert sorted(folds["model"].unique()) == sorted(models)
+    assert sorted(folds["model"].unique()) == sorted(MODELS)
     half = folds[folds["labeled_fraction"] == 0.5]
     assert (half["n_labeled"] == half["n_unlabeled"]).all()
 
@@ -103,8 +131,197 @@ def test_compare_writes_results_and_figures(tmp_path, capsys):
     for name in figures:
         assert imread(out / name)[..., :3].std() > 0.05, name
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["results.json", "results.csv", *figures]
+        ["results.json", "results.csv", "predictions.csv", *figures]
     )
+
+
+def test_compare_records_the_tuned_hyperparameters(compared):
+    out, table = compared
+    assert "SVR: C, epsilon by speaker-grouped inner CV" in table
+    document = json.loads((out / "results.json").read_text())
+    tuning = document["config"]["baseline_tuning"]
+    assert tuning["inner_folds"] == 3
+    grids = {"SVR": SVR_GRID, "Ridge": RIDGE_GRID}
+    assert tuning["grids"] == {**grids, "MLPRegressor": None}
+    for record in document["folds"]:
+        chosen = record["best_params"]
+        if record["model"] not in grids:
+            assert chosen is None
+            continue
+        grid = grids[record["model"]]
+        assert set(chosen) == set(grid)
+        assert all(chosen[name] in grid[name] for name in grid)
+
+    folds = pd.read_csv(out / "results.csv")  # flat: a column per hyper-parameter
+    assert "best_params" not in folds
+    columns = {"SVR": ["best_C", "best_epsilon"], "Ridge": ["best_alpha"]}
+    for model, block in folds.groupby("model"):
+        mine = columns.get(model, [])
+        assert block[mine].notna().all(axis=None), model
+        assert block.drop(columns=mine).filter(like="best_").isna().all(axis=None)
+    # MLPRegressor reports its epochs, like the networks.
+    assert (folds.loc[folds["model"] == "MLPRegressor", "n_iter"] > 0).all()
+
+
+def test_compare_keeps_every_out_of_fold_prediction(compared):
+    out, _ = compared
+    document = json.loads((out / "results.json").read_text())
+    predictions = pd.DataFrame(document["predictions"])
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "predictions.csv"), predictions, check_dtype=False
+    )
+    data = load_ravdess_features()
+    splits = list(GroupKFold(n_splits=2).split(data.data, groups=data.groups))
+    true = [f"{t}_true" for t in data.target_names]
+    pred = [f"{t}_pred" for t in data.target_names]
+    for record in document["folds"]:
+        rows = predictions[
+            (predictions["model"] == record["model"])
+            & (predictions["labeled_fraction"] == record["labeled_fraction"])
+            & (predictions["fold"] == record["fold"])
+        ]
+        test = splits[record["fold"]][1]
+        assert sorted(rows["index"]) == test.tolist()  # each test row once
+        np.testing.assert_array_equal(rows["group"], data.groups[rows["index"]])
+        np.testing.assert_array_equal(rows[true], data.target[rows["index"]])
+        scores = _scores(rows[true], rows[pred], data.target_names)
+        for key, value in scores.items():
+            assert record[key] == pytest.approx(value), (record["model"], key)
+    # Every row of the data, once per model and fraction.
+    counts = predictions.groupby(["model", "labeled_fraction"])["index"]
+    assert (counts.nunique() == len(data.data)).all()
+    assert (counts.size() == len(data.data)).all()
+
+
+class _Recorder(RegressorMixin, BaseEstimator):
+    """Stands in for SupervisedEmotionRegressor; records the X it is given."""
+
+    seen = []
+
+    def __init__(self, *, max_iter=None, random_state=None):
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.seen.append(("fit", X))
+        self.mean_ = y.mean(axis=0)
+        return self
+
+    def predict(self, X):
+        self.seen.append(("predict", X))
+        return np.tile(self.mean_, (len(X), 1))
+
+
+@pytest.mark.parametrize("normalize", ["speaker", "none"])
+def test_compare_normalizes_each_speaker_on_its_own(
+    normalize, bundled_csv, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(_Recorder, "seen", [])
+    monkeypatch.setattr(_cli_compare, "SupervisedEmotionRegressor", _Recorder)
+    out = tmp_path / "cmp"
+    # In this process, so that the recorder sees what the model is given.
+    argv = ["compare", "--data", str(bundled_csv), "--folds", "2", "--jobs", "1"]
+    assert main([*argv, "--normalize", normalize, "--out", str(out), *FAST]) == 0
+    header = {
+        "speaker": "mean ± std over 2 folds, features normalised per speaker",
+        "none": "mean ± std over 2 folds, no per-speaker normalisation",
+    }
+    assert header[normalize] in capsys.readouterr().out
+    assert json.loads((out / "results.json").read_text())["config"]["normalize"] == (
+        normalize
+    )
+
+    table = pd.read_csv(bundled_csv)
+    features = table[load_ravdess_features().feature_names]
+    if normalize == "speaker":
+        by_speaker = features.groupby(table["speaker"])
+        std = by_speaker.transform("std", ddof=0)
+        features = (features - by_speaker.transform("mean")) / std.where(std > 0, 1)
+    expected = features.to_numpy()
+    splits = GroupKFold(n_splits=2).split(expected, groups=table["speaker"])
+    seen = iter(_Recorder.seen)
+    for train, test in splits:
+        for step, rows in (("fit", train), ("predict", test)):
+            what, X = next(seen)
+            assert what == step
+            np.testing.assert_allclose(X, expected[rows], atol=1e-9)
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread in this process, as in each worker process of --jobs."""
+    import torch
+
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
+def test_compare_gives_the_same_results_with_any_jobs(
+    bundled_csv, tmp_path, one_torch_thread
+):
+    argv = ["compare", "--data", str(bundled_csv), "--folds", "2", "--baselines"]
+    # Without per-speaker normalisation some test rows lie far out: the note
+    # about them counts warnings raised in the worker processes.
+    argv += ["--labeled-fraction", "0.5", "1", "--normalize", "none", *FAST]
+    runs = []
+    for jobs in ("1", "2"):
+        out, stderr = tmp_path / f"jobs{jobs}", io.StringIO()
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(stderr),
+        ):
+            assert main([*argv, "--jobs", jobs, "--out", str(out)]) == 0
+        runs.append((out, stderr.getvalue()))
+    (one, err_one), (two, err_two) = runs
+    assert err_one == err_two
+    assert json.loads((two / "results.json").read_text())["config"]["jobs"] == 2
+    results = [
+        pd.read_csv(out / "results.csv").drop(columns="fit_time") for out in (one, two)
+    ]
+    pd.testing.assert_frame_equal(*results, check_exact=True)
+    predictions = [pd.read_csv(out / "predictions.csv") for out in (one, two)]
+    pd.testing.assert_frame_equal(*predictions, check_exact=True)
+    figures = sorted(p.name for p in one.glob("*.png"))
+    assert figures == sorted(p.name for p in two.glob("*.png")) and len(figures) == 4
+    for name in figures:  # the autoencoder's history and codes of fold 1
+        np.testing.assert_array_equal(imread(one / name), imread(two / name), name)
+
+
+def test_compare_gets_the_warnings_of_worker_processes(capsys):
+    # FunctionTransformer warns in fit: abs is not its own inverse.
+    model = make_pipeline(FunctionTransformer(np.abs, inverse_func=np.abs), Ridge())
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    args = (model, X, X, np.arange(20), np.zeros(20), X[:5], False)
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        (result,) = Parallel(n_jobs=2)([delayed(_fit_one)(*args)])
+    assert result.y_pred.shape == (5, 3)
+    caught = [warnings.WarningMessage(*w) for w in result.warnings]
+    assert [w.category for w in caught] == [UserWarning]
+    with pytest.warns(UserWarning, match="not strictly inverse"):
+        _report_warnings(caught)
+    assert capsys.readouterr().err == ""  # no note: it is none of the estimators'
+
+
+class _Interrupted(_Recorder):
+    """Warns as the networks do when Ctrl-C ends their fit early."""
+
+    def fit(self, X, y):
+        warnings.warn(
+            "Training was interrupted in epoch 3; the estimator keeps the weights "
+            "of epoch 2.",
+            UserWarning,
+            stacklevel=2,
+        )
+        self.mean_ = y.mean(axis=0)
+        return self
+
+
+def test_compare_stops_when_ctrl_c_ends_a_fit():
+    X, y = np.zeros((4, 2)), np.zeros((4, 3))
+    with pytest.raises(KeyboardInterrupt):
+        _fit_one(_Interrupted(), X, y, np.arange(4), np.zeros(4), X, False)
 
 
 def test_compare_reads_a_table_and_omits_the_gain_figure(bundled_csv, tmp_path):
@@ -127,6 +344,7 @@ def test_compare_on_frame_sequences(kind, n_features, two_actors, tmp_path, caps
     captured = capsys.readouterr()
     assert f"extracting {kind} frames" in captured.err
     assert "labeled fraction 0.5" in captured.out and "Ridge" in captured.out
+    assert "features normalised per speaker" in captured.out
 
     config = json.loads((out / "results.json").read_text())["config"]
     assert config["features"] == "frames" and config["frame_kind"] == kind
@@ -135,14 +353,30 @@ def test_compare_on_frame_sequences(kind, n_features, two_actors, tmp_path, caps
     # RAVDESS utterances last about 3.5 s: some 175 frames of 20 ms.
     assert 100 < config["n_frames"]["min"] <= config["n_frames"]["max"] < 300
 
+    # One speaker per training fold: no grouped inner CV, and a note says so.
+    assert "the training fold held one speaker" in captured.err
+
     folds = pd.read_csv(out / "results.csv")
     assert {"model", "fold", "n_labeled", "n_unlabeled", "ccc_valence"} <= set(folds)
-    models = ["AAEEmotionRegressor", "SupervisedEmotionRegressor", "SVR", "Ridge"]
-    assert folds["model"].tolist() == models * 2
+    assert folds["model"].tolist() == MODELS * 2
     assert (folds["n_labeled"] == 4).all() and (folds["n_unlabeled"] == 4).all()
     assert folds["valence_uar"].notna().all()
     assert (out / "emotion_latent.png").is_file()
     _no_leftovers(out)
+
+
+def test_compare_normalises_frames_per_speaker():
+    rng = np.random.default_rng(0)
+    sequences = np.empty(5, dtype=object)
+    for i, n in enumerate([3, 7, 4, 6, 5]):
+        sequences[i] = rng.normal(10 * i, 1 + i, size=(n, 2)).astype(np.float32)
+    groups = np.array(["a", "b", "a", "b", "b"])
+    scaled = _cli_baselines._standardized_frames(sequences, groups)
+    for group in "ab":
+        frames = np.concatenate(scaled[groups == group])
+        np.testing.assert_allclose(frames.mean(axis=0), 0, atol=1e-5)
+        np.testing.assert_allclose(frames.std(axis=0), 1, atol=1e-5)
+    assert [len(s) for s in scaled] == [3, 7, 4, 6, 5]
 
 
 @pytest.mark.parametrize("data", ["bundled", "table"])
