@@ -249,12 +249,15 @@ def test_compare_normalizes_each_speaker_on_its_own(
 
 @pytest.fixture
 def one_torch_thread():
-    """One torch thread in this process, as in each worker process of --jobs."""
+    """One torch thread and one BLAS thread (numpy's, for scikit-learn's models)
+    in this process, as in each worker process of --jobs."""
     import torch
+    from threadpoolctl import threadpool_limits
 
     n_threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield
+    with threadpool_limits(limits=1):
+        yield
     torch.set_num_threads(n_threads)
 
 
