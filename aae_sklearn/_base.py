@@ -356,10 +356,11 @@ class _BaseEmotionEstimator(BaseEstimator):
 
     def _scale_X(self, X, warn=False):
         """``X`` as the networks take it; ``warn``: about far-out rows too."""
-        standard = X.scaled(self._x_mean, self._x_scale)
+        quantiles = getattr(self, "_x_quantiles", None)
+        if warn or quantiles is None:
+            standard = X.scaled(self._x_mean, self._x_scale)
         if warn:
             self._warn_far_out(standard)
-        quantiles = getattr(self, "_x_quantiles", None)
         if quantiles is None:
             return standard
         # Values beyond the training range map to the outermost quantiles.

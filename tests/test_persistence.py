@@ -72,6 +72,11 @@ def assert_same_model(restored, original, X):
         assert getattr(restored, name) == getattr(original, name)
     for name in ("_x_mean", "_x_scale", "_y_mean", "_y_scale"):
         assert_array_equal(getattr(restored, name), getattr(original, name))
+    if original._x_quantiles is None:
+        assert restored._x_quantiles is None
+    else:
+        quantiles = original._x_quantiles.quantiles_
+        assert_array_equal(restored._x_quantiles.quantiles_, quantiles)
     assert restored._input_kind == original._input_kind
     assert restored._encoder_kind == original._encoder_kind
     saved, loaded = states(original), states(restored)
@@ -444,6 +449,14 @@ BAD_TENSORS = {
     "prior": (
         lambda t: _set(t, "style_prior.low", torch.zeros(4)),
         "make no known prior",
+    ),
+    "quantile-order": (
+        lambda t: _set(t, "_x_quantiles", t["_x_quantiles"].flip(0).clone()),
+        "'_x_quantiles' holds decreasing quantiles",
+    ),
+    "quantile-shape": (
+        lambda t: _set(t, "_x_quantiles", t["_x_quantiles"][:, :2].clone()),
+        "'_x_quantiles' has shape",
     ),
 }
 
