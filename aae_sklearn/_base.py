@@ -33,6 +33,13 @@ from ._training import (
     ValidationScore,
     load_checkpoint,
 )
+from .exceptions import (
+    DiscriminatorCollapseWarning,
+    FarOutInputWarning,
+    GradientClippingWarning,
+    TrainingDivergedWarning,
+    TrainingInterruptedWarning,
+)
 from .metrics import concordance_correlation_coefficient
 
 _METRICS = {
@@ -400,7 +407,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             warnings.warn(
                 f"Training diverged in epoch {epoch} ({diverged}); the weights of "
                 f"epoch {stopper.best_epoch_} were restored.",
-                ConvergenceWarning,
+                TrainingDivergedWarning,
                 stacklevel=3,
             )
         elif interrupted:
@@ -412,7 +419,7 @@ class _BaseEmotionEstimator(BaseEstimator):
                     if self.checkpoint is not None
                     else ""
                 ),
-                UserWarning,
+                TrainingInterruptedWarning,
                 stacklevel=3,
             )
         elif warn_max_iter and interrupted is None:
@@ -437,7 +444,7 @@ class _BaseEmotionEstimator(BaseEstimator):
                     "(history_['discriminator_accuracy']): they have won, and the "
                     "regularisation phase no longer shapes the codes. Raise "
                     "adversarial_weight or shrink discriminator_layer_sizes.",
-                    UserWarning,
+                    DiscriminatorCollapseWarning,
                     stacklevel=4,
                 )
         clipped = history.get("clipped_steps")
@@ -446,7 +453,7 @@ class _BaseEmotionEstimator(BaseEstimator):
                 f"Gradients were clipped to max_grad_norm={self.max_grad_norm:g} in "
                 f"{int(clipped.sum())} steps (history_['clipped_steps']); the "
                 f"largest norm was {history['grad_norm'].max():.3g}.",
-                UserWarning,
+                GradientClippingWarning,
                 stacklevel=4,
             )
 
@@ -590,7 +597,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             f"{len(np.unique(rows[far.any(axis=1)]))} row(s) of X lie more than "
             f"{_FAR_OUT:g} training standard deviations out (worst: {feature} of "
             f"row {rows[line]}, {values[line, column]:.3g}); {advice}",
-            UserWarning,
+            FarOutInputWarning,
             stacklevel=4,
         )
 

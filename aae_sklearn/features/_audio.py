@@ -16,21 +16,14 @@ from scipy.signal import resample_poly
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..exceptions import AudioError
+
 # Tasks per worker: enough to balance utterances of unequal length, few enough
 # that the start-up of each (a fresh openSMILE instance) stays small.
 _TASKS_PER_WORKER = 4
 # Source rates outside this range are corrupt headers rather than audio (and
 # would make resampling filters of millions of taps, or hours of signal).
 _MIN_RATE, _MAX_RATE = 1000, 768_000
-
-
-class AudioError(ValueError):
-    """An audio item could not be read or yields no features.
-
-    The message names the file (or the position of an in-memory item) and the
-    problem: missing or empty file, a file soundfile cannot decode, a signal
-    without samples, NaN or infinite samples, or a signal too short for one frame.
-    """
 
 
 def _import_optional(name):

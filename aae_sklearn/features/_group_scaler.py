@@ -19,6 +19,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..exceptions import SingleRowGroupWarning
+
 
 class GroupStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise each feature within each group (speaker normalisation).
@@ -63,7 +65,7 @@ class GroupStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         Number of training groups (1 if fitted without groups).
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``, the group column included.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns of ``X`` seen in ``fit``, the group column
         included. Defined only when ``X`` has string column names.
 
@@ -357,6 +359,6 @@ def _warn_single_rows(labels, counts, method, stacklevel):
         f"{len(single)} group(s) with a single row in {method}: {single}. Their "
         "mean is that row and their scale is 1 (a standard deviation needs two "
         f"rows){hint}.",
-        UserWarning,
+        SingleRowGroupWarning,
         stacklevel=stacklevel,
     )
