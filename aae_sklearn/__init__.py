@@ -6,8 +6,9 @@ utterance-level speech features, using unlabeled speech as well as labeled.
 
 # License: BSD-3-Clause
 
-from ._estimators import AAEEmotionRegressor, SupervisedEmotionRegressor
+from ._aae import AAEEmotionRegressor
 from ._persistence import load
+from ._supervised import SupervisedEmotionRegressor
 
 __version__ = "0.1.0.dev0"
 

@@ -115,6 +115,97 @@ _COMMON_ATTRS_DOC = """
         early stopping)."""
 
 
+_AAE_PARAMS_DOC = """
+    style_dim : int, default=8
+        Number of style nodes; 0 leaves only the emotion part (and no style
+        discriminator). A small style part keeps its prior matchable from a
+        corpus of a few thousand codes; with 100 nodes the style discriminator
+        wins outright.
+    emotion_prior : {"labels", "gaussian", "uniform"}, default="labels"
+        Prior of the emotion part: the training targets resampled with Gaussian
+        jitter (the continuous counterpart of the categorical prior of the
+        semi-supervised AAE), a standard normal, or a uniform over the range of
+        the training targets (all on standardised targets).
+    style_prior : {"gaussian", "uniform"}, default="gaussian"
+        Prior of the style part: standard normal, or uniform with unit variance.
+    adversarial_weight : float, default=0.3
+        Strength of the regularisation phase: the encoder's generator step uses
+        ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
+        blind to a constant factor on a loss, so the weight acts on the step
+        size). 0 skips the regularisation phase.
+    discriminator_weight : float, default=0.2
+        The discriminators' step uses ``discriminator_weight *
+        learning_rate_init`` as learning rate: slower discriminators than
+        generator keep the game open, so that the generator's gradient still
+        carries information.
+    instance_noise : float, default=0.3
+        Standard deviation of Gaussian noise added to everything the
+        discriminators see, prior samples and codes alike [4]_, annealed
+        linearly from this value in the first epoch to half of it at
+        ``max_iter``.
+        Blurred, overlapping distributions keep a discriminator from winning
+        outright. 0 adds none.
+    style_adversarial_weight : float, default=None
+        Strength of the regularisation of the style part, where it should
+        differ from that of the emotion part (``adversarial_weight``): the
+        generator loss weighs the two parts in this ratio, and its learning
+        rate is set by the larger weight. None: ``adversarial_weight``; 0 leaves
+        the style part unregularised.
+    reconstruction_weight : float or "auto", default="auto"
+        Strength of the reconstruction phase: its step uses
+        ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
+        the phase (and leaves the decoder untrained). ``"auto"``: 0.6 for feature
+        vectors, 0.01 for frame sequences, where the reconstruction of every
+        frame through the shared encoder otherwise holds back the supervised
+        phase (the choice of the ablation study in the documentation).
+    discriminator_layer_sizes : int or tuple of int, default=(64, 64)
+        Width of the hidden layers of both discriminators.
+    adversarial_every : int, default=1
+        Run the regularisation phase on every ``adversarial_every``-th
+        mini-batch only, which weakens the discriminators and saves their cost.
+    gradient_penalty : float, default=0.0
+        Weight of the R1 penalty [3]_, ``gradient_penalty / 2`` times the squared
+        norm of each discriminator's gradient at the prior samples, added to the
+        discriminator loss; it keeps the discriminators from winning outright.
+    pretrain_iter : int, default=0
+        Unsupervised pre-training: the first ``pretrain_iter`` epochs run the
+        reconstruction and regularisation phases only. They count towards
+        ``max_iter``; early stopping judges the epochs after them.
+"""
+
+
 def _doc(template):
     """Fill the shared parameter and attribute sections into a docstring."""
-    return template.replace("%(common_params)s", _COMMON_PARAMS_DOC.strip("\n")[4:])
+    return template.replace(
+        "%(common_params)s", _COMMON_PARAMS_DOC.strip("\n")[4:]
+    ).replace("%(aae_params)s", _AAE_PARAMS_DOC.strip("\n")[4:])
+
+
+SAVE_DOC = """Save the fitted estimator to a safetensors file, loadable without pickle.
+
+        The file holds the weights of every network, the input and target scaling
+        and the history as tensors, and the parameters, fitted attributes and
+        library versions as JSON in its metadata. It is written to a temporary
+        file beside ``path`` and then renamed, so an interrupted save leaves no
+        half-written model. Not saved: the optimizers' moment estimates and the
+        ``checkpoint`` parameter.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write, e.g. ``"model.safetensors"``; an existing file is
+            replaced.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If a parameter is a callable (a custom ``scoring``), which a file
+            without code cannot hold, or if the networks no longer match the
+            parameters (architecture parameters changed after fit).
+
+        See Also
+        --------
+        aae_sklearn.load : Load the estimator back.
+        """

@@ -330,3 +330,12 @@ class EmpiricalPrior(nn.Module):
         idx = torch.randint(len(self.points), (n,), device=self.points.device)
         draws = self.points[idx]
         return draws + self.jitter * torch.randn_like(draws)
+
+
+def make_encoder(kind, n_features, hidden, n_outputs, activation, dropout):
+    """The encoder of ``kind`` ("mlp", "cnn" or "gru")."""
+    if kind == "mlp":
+        return MLPEncoder(n_features, hidden, n_outputs, activation, dropout)
+    if kind == "cnn":
+        return CNNEncoder(n_features, hidden, n_outputs, activation, dropout)
+    return GRUEncoder(n_features, hidden, n_outputs, dropout)

@@ -23,8 +23,9 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn._inputs import Vectors
+from aae_sklearn._training import _nets
 from aae_sklearn.metrics import ccc_scorer
 
 from .conftest import FAST, make_fast
@@ -118,10 +119,19 @@ def test_transform_returns_the_latent_code(emotion_data):
         "emotion_valence",
         "emotion_activation",
         "emotion_dominance",
-        "style0",
+        "style_0",
     ]
     as_frame = model.set_output(transform="pandas").transform(X)
     assert list(as_frame.columns) == list(names)
+
+
+def test_feature_names_out_follow_the_fitted_code(emotion_data):
+    X, y, _ = emotion_data
+    model = make(AAEEmotionRegressor, style_dim=4, max_iter=2).fit(X, y)
+    model.set_params(style_dim=2)
+    names = model.get_feature_names_out()
+    assert len(names) == model.transform(X).shape[1] == 3 + 4
+    assert list(names[-1:]) == ["style_3"]
 
 
 @pytest.mark.parametrize(
@@ -359,13 +369,13 @@ def test_unlabeled_rows_stay_out_of_the_supervised_loss(emotion_data, monkeypatc
     y_half = y.copy()
     y_half[::2] = np.nan
     targets_seen = []
-    original = _training.ccc_loss
+    original = _nets.ccc_loss
 
     def spy(pred, target):
         targets_seen.append(target.detach().clone())
         return original(pred, target)
 
-    monkeypatch.setattr(_training, "ccc_loss", spy)
+    monkeypatch.setattr(_nets, "ccc_loss", spy)
     model = make(AAEEmotionRegressor, early_stopping=False, max_iter=1)
     model.fit(X, y_half)
     seen = torch.cat(targets_seen)
@@ -544,8 +554,8 @@ def _nan_after(monkeypatch, n_calls):
 
         return loss_fn
 
-    monkeypatch.setattr(_training.F, "mse_loss", diverging(_training.F.mse_loss))
-    monkeypatch.setattr(_training, "ccc_loss", diverging(_training.ccc_loss))
+    monkeypatch.setattr(_nets.F, "mse_loss", diverging(_nets.F.mse_loss))
+    monkeypatch.setattr(_nets, "ccc_loss", diverging(_nets.ccc_loss))
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)

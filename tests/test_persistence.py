@@ -262,7 +262,7 @@ def test_interrupted_save_keeps_the_old_file(fitted_aae, model_file, tmp_path):
         raise OSError("disk full")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("aae_sklearn._persistence.os.replace", fail)
+        patch.setattr("aae_sklearn._files.os.replace", fail)
         with pytest.raises(OSError, match="disk full"):
             pickle.loads(pickle.dumps(fitted_aae)).set_params(max_iter=9).save(path)
     assert os.listdir(tmp_path) == ["model.safetensors"]
@@ -447,7 +447,7 @@ BAD_TENSORS = {
         "'history.time' has shape",
     ),
     "prior": (
-        lambda t: _set(t, "style_prior.low", torch.zeros(4)),
+        lambda t: _set(t, "emotion_prior.low", torch.zeros(3)),
         "make no known prior",
     ),
     "quantile-order": (

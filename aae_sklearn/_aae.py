@@ -1,4 +1,4 @@
-"""Public estimators: the adversarial autoencoder and its supervised baseline."""
+"""The semi-supervised adversarial autoencoder for emotion dimensions."""
 
 # License: BSD-3-Clause
 
@@ -6,11 +6,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import RegressorMixin, TransformerMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import _BaseEmotionEstimator, _resolve_device, _torch_seed
+from ._base import _BaseEmotionEstimator, _layer_sizes
 from ._docstrings import _COMMON_ATTRS_DOC, _doc
 from ._networks import (
     Discriminator,
@@ -20,130 +19,13 @@ from ._networks import (
     SequenceDecoder,
     UniformPrior,
 )
-from ._training import AAENet, SupervisedNet
+from ._training import AAENet
 
 # reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
 # ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,
 # 0.01 tied with 0 (phase off); it keeps the decoder, and the unlabeled frames'
 # reconstruction, in the model.
 _AUTO_RECONSTRUCTION = {"mlp": 0.6, "cnn": 0.01, "gru": 0.01}
-
-
-class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
-    __doc__ = _doc(
-        """Fully supervised neural regressor of emotion dimensions.
-
-    The baseline of :class:`AAEEmotionRegressor`: the same encoder, without the
-    style part, the decoder and the discriminators, trained by the same engine with
-    the same early stopping on the labeled rows only. Rows whose targets are all
-    NaN are ignored. Inputs and targets are standardised internally with the
-    statistics of the training rows.
-
-    Parameters
-    ----------
-    hidden_layer_sizes : int or tuple of int, default=(256, 128)
-        Width of each hidden layer of the encoder (channels of each convolution
-        for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
-    %(common_params)s
-
-    Attributes
-    ----------"""
-        + _COMMON_ATTRS_DOC
-        + """
-
-    See Also
-    --------
-    AAEEmotionRegressor : The semi-supervised adversarial autoencoder.
-    sklearn.neural_network.MLPRegressor : A NumPy multi-layer perceptron.
-
-    Examples
-    --------
-    >>> from aae_sklearn import SupervisedEmotionRegressor
-    >>> from aae_sklearn.datasets import make_emotion_regression
-    >>> X, y = make_emotion_regression(n_samples=200, random_state=0)
-    >>> model = SupervisedEmotionRegressor(max_iter=20, random_state=0).fit(X, y)
-    >>> model.predict(X[:2]).shape
-    (2, 3)
-    """
-    )
-
-    _net_class = SupervisedNet
-
-    def __init__(
-        self,
-        *,
-        hidden_layer_sizes=(256, 128),
-        encoder="auto",
-        activation="relu",
-        dropout=0.3,
-        alpha=1e-3,
-        loss="ccc",
-        input_scaling="auto",
-        batch_size=64,
-        learning_rate_init=1e-3,
-        max_iter=100,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-        max_grad_norm=None,
-        checkpoint=None,
-        checkpoint_every=10,
-        scoring="ccc",
-        device="cpu",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.encoder = encoder
-        self.activation = activation
-        self.dropout = dropout
-        self.alpha = alpha
-        self.loss = loss
-        self.input_scaling = input_scaling
-        self.batch_size = batch_size
-        self.learning_rate_init = learning_rate_init
-        self.max_iter = max_iter
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.max_grad_norm = max_grad_norm
-        self.checkpoint = checkpoint
-        self.checkpoint_every = checkpoint_every
-        self.scoring = scoring
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-
-    def _build_net(self, n_features, n_outputs, y_labeled, hidden):
-        encoder = self._make_encoder(n_features, hidden, n_outputs)
-        return SupervisedNet(encoder, n_targets=n_outputs, **self._common_net_params())
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Train on the labeled rows of ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Utterance-level feature vectors, e.g. eGeMAPS functionals; or frame
-            sequences: a list of arrays of shape (n_frames_i, n_features), or
-            an array of shape (n_samples, n_steps, n_features) padded at the
-            end with NaN frames.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets, e.g. valence, activation and dominance. NaN marks a missing
-            rating; rows whose targets are all NaN are ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        self._set_target_names(y)
-        return self._fit(X, y, keep_unlabeled=False)
 
 
 class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimator):
@@ -177,61 +59,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
         the decoder mirrors it.
-    style_dim : int, default=8
-        Number of style nodes; 0 leaves only the emotion part (and no style
-        discriminator). A small style part keeps its prior matchable from a
-        corpus of a few thousand codes; with 100 nodes the style discriminator
-        wins outright.
-    emotion_prior : {"labels", "gaussian", "uniform"}, default="labels"
-        Prior of the emotion part: the training targets resampled with Gaussian
-        jitter (the continuous counterpart of the categorical prior of the
-        semi-supervised AAE), a standard normal, or a uniform over the range of
-        the training targets (all on standardised targets).
-    style_prior : {"gaussian", "uniform"}, default="gaussian"
-        Prior of the style part: standard normal, or uniform with unit variance.
-    adversarial_weight : float, default=0.3
-        Strength of the regularisation phase: the encoder's generator step uses
-        ``adversarial_weight * learning_rate_init`` as learning rate (Adam is
-        blind to a constant factor on a loss, so the weight acts on the step
-        size). 0 skips the regularisation phase.
-    discriminator_weight : float, default=0.2
-        The discriminators' step uses ``discriminator_weight *
-        learning_rate_init`` as learning rate: slower discriminators than
-        generator keep the game open, so that the generator's gradient still
-        carries information.
-    instance_noise : float, default=0.3
-        Standard deviation of Gaussian noise added to everything the
-        discriminators see, prior samples and codes alike [4]_, annealed
-        linearly from this value in the first epoch to half of it at
-        ``max_iter``.
-        Blurred, overlapping distributions keep a discriminator from winning
-        outright. 0 adds none.
-    style_adversarial_weight : float, default=None
-        Strength of the regularisation of the style part, where it should
-        differ from that of the emotion part (``adversarial_weight``): the
-        generator loss weighs the two parts in this ratio, and its learning
-        rate is set by the larger weight. None: ``adversarial_weight``; 0 leaves
-        the style part unregularised.
-    reconstruction_weight : float or "auto", default="auto"
-        Strength of the reconstruction phase: its step uses
-        ``reconstruction_weight * learning_rate_init`` as learning rate. 0 skips
-        the phase (and leaves the decoder untrained). ``"auto"``: 0.6 for feature
-        vectors, 0.01 for frame sequences, where the reconstruction of every
-        frame through the shared encoder otherwise holds back the supervised
-        phase (the choice of the ablation study in the documentation).
-    discriminator_layer_sizes : int or tuple of int, default=(64, 64)
-        Width of the hidden layers of both discriminators.
-    adversarial_every : int, default=1
-        Run the regularisation phase on every ``adversarial_every``-th
-        mini-batch only, which weakens the discriminators and saves their cost.
-    gradient_penalty : float, default=0.0
-        Weight of the R1 penalty [3]_, ``gradient_penalty / 2`` times the squared
-        norm of each discriminator's gradient at the prior samples, added to the
-        discriminator loss; it keeps the discriminators from winning outright.
-    pretrain_iter : int, default=0
-        Unsupervised pre-training: the first ``pretrain_iter`` epochs run the
-        reconstruction and regularisation phases only. They count towards
-        ``max_iter``; early stopping judges the epochs after them.
+    %(aae_params)s
     %(common_params)s
 
     Attributes
@@ -294,6 +122,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     )
 
     _net_class = AAENet
+    _layer_parameters = ("hidden_layer_sizes", "discriminator_layer_sizes")
     _parameter_constraints = {
         **_BaseEmotionEstimator._parameter_constraints,
         "style_dim": [Interval(Integral, 0, None, closed="left")],
@@ -407,7 +236,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         return EmpiricalPrior(complete, jitter=0.1)
 
     def _build_net(self, n_features, n_outputs, y_labeled, hidden):
-        discriminator = self._check_layer_sizes("discriminator_layer_sizes")
+        discriminator = _layer_sizes(self, "discriminator_layer_sizes")
         n_latent = n_outputs + self.style_dim
         if self.style_dim:
             disc_style = Discriminator(self.style_dim, discriminator)
@@ -428,7 +257,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             style_prior=style_prior,
             n_targets=n_outputs,
             **self._phase_params(),
-            **self._common_net_params(),
+            **self._net_params(),
         )
 
     def _phase_params(self):
@@ -446,13 +275,15 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             pretrain_iter=self.pretrain_iter,
         )
 
-    def _update_net(self, y_labeled):
-        for key, value in self._phase_params().items():
-            setattr(self.net_, key, value)
-        super()._update_net(y_labeled)
-        self.net_.emotion_prior_ = self._make_emotion_prior(
-            self.n_outputs_, y_labeled
-        ).to(self._device)
+    def _code_size(self, n_outputs):
+        return n_outputs + self.style_dim
+
+    def _net_settings(self, y_labeled):
+        settings = super()._net_settings(y_labeled)
+        if y_labeled is not None:
+            prior = self._make_emotion_prior(self.n_outputs_, y_labeled)
+            settings["emotion_prior"] = prior
+        return {**settings, **self._phase_params()}
 
     # -- public API ---------------------------------------------------------
 
@@ -506,33 +337,18 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             The estimator, with updated weights.
         """
         self._validate_params()
-        first = not hasattr(self, "net_")
-        X = self._validate_X(X, reset=first)
-        if not first and n_outputs not in (None, self.n_outputs_):
-            raise ValueError(
-                f"The model has {self.n_outputs_} emotion node(s); got "
-                f"n_outputs={n_outputs}."
-            )
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        if first:
-            hidden = self._check_layer_sizes("hidden_layer_sizes")
-            self._device = _resolve_device(self.device)
-            self._encoder_kind = self._resolve_encoder(X.kind)
-            self.n_outputs_ = 3 if n_outputs is None else int(n_outputs)
-            if self.n_outputs_ < 1:
-                raise ValueError(f"n_outputs must be positive, got {n_outputs}.")
-            self._fit_scaling(X, seed)
-            self._y_mean, self._y_scale = None, None
-            self._y_ndim = 2
-            # Streamed chunks are not resumable: a checkpoint file can't name them.
-            self._fingerprint = None
-        Y = np.full((len(X), self.n_outputs_), np.nan)
-        with _torch_seed(seed, self._device):
-            if first:
-                self.net_ = self._build_net(X.n_features, self.n_outputs_, None, hidden)
-                self.net_.initialize()
-            self._run(self._scale_X(X), Y, epochs=1, warn_max_iter=False)
-        return self
+        if hasattr(self, "net_"):
+            if n_outputs not in (None, self.n_outputs_):
+                raise ValueError(
+                    f"The model has {self.n_outputs_} emotion node(s); got "
+                    f"n_outputs={n_outputs}."
+                )
+            n_outputs = self.n_outputs_
+        elif n_outputs is None:
+            n_outputs = 3
+        elif not isinstance(n_outputs, Integral) or n_outputs < 1:
+            raise ValueError(f"n_outputs must be a positive integer, got {n_outputs}.")
+        return self._fit(X, None, n_outputs=n_outputs)
 
     def transform(self, X):
         """Encode ``X`` into the latent code.
@@ -561,10 +377,11 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         Returns
         -------
         feature_names_out : ndarray of str
-            ``emotion_<target>`` for the emotion part, then ``style<i>``.
+            ``emotion_<target>`` for the emotion part, then ``style_<i>``.
         """
         check_is_fitted(self)
         targets = getattr(self, "target_names_", range(self.n_outputs_))
         names = [f"emotion_{t}" for t in targets]
-        names += [f"style{i}" for i in range(self.style_dim)]
+        n_style = self._n_features_out - self.n_outputs_
+        names += [f"style_{i}" for i in range(n_style)]
         return np.asarray(names, dtype=object)

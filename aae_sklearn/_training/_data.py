@@ -1,0 +1,113 @@
+"""Batching and losses: what one training step reads and minimises."""
+
+# License: BSD-3-Clause
+
+import torch
+import torch.nn.functional as F
+
+
+class DivergenceError(FloatingPointError):
+    """Raised inside the training loop when a loss stops being finite."""
+
+
+class Batches:
+    """Mini-batches of in-memory tensors, reshuffled on every pass.
+
+    Indexing whole tensors avoids the per-sample collation of a ``DataLoader``,
+    which costs more than the forward pass of a small network. For padded
+    sequences, ``(frames, lengths, y)``, each batch is cut to its longest
+    sequence, and shuffled passes draw batches of similar lengths (bucketing),
+    so that little of the computation is spent on padding.
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.TensorDataset
+        The tensors to slice, all with the same first dimension: ``(X, y)`` or
+        ``(frames, lengths, y)``.
+    batch_size : int
+        Rows per batch (the last one may be smaller).
+    shuffle : bool, default=False
+        Draw a new order (from torch's global generator) on every pass.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.tensors = dataset.tensors
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.lengths = self.tensors[1] if len(self.tensors) == 3 else None
+
+    def __len__(self):
+        return -(-len(self.tensors[0]) // self.batch_size)
+
+    def _order(self):
+        n = len(self.tensors[0])
+        device = self.tensors[0].device
+        if not self.shuffle:
+            return torch.arange(n, device=device)
+        if self.lengths is None:
+            return torch.randperm(n, device=device)
+        # Sorting on lengths blurred by +-10 % keeps batches nearly uniform in
+        # length while their composition still changes from pass to pass.
+        noise = 1.0 + 0.2 * (torch.rand(n, device=device) - 0.5)
+        return torch.argsort(self.lengths * noise)
+
+    def __iter__(self):
+        batches = self._order().split(self.batch_size)
+        if self.shuffle and self.lengths is not None:
+            batches = [batches[i] for i in torch.randperm(len(batches))]
+        for idx in batches:
+            batch = [t[idx] for t in self.tensors]
+            if self.lengths is not None:
+                batch[0] = batch[0][:, : int(batch[1].max())]
+            yield tuple(batch)
+
+
+def masked_mse(pred, target):
+    """Mean squared error over the entries where ``target`` is not NaN."""
+    known = ~torch.isnan(target)
+    diff = torch.where(known, pred - torch.nan_to_num(target), 0.0)
+    return diff.pow(2).sum() / known.sum().clamp(min=1)
+
+
+def reconstruction_loss(reconstruction, x, lengths=None):
+    """Mean squared reconstruction error; over the real frames of sequences."""
+    if lengths is None:
+        return F.mse_loss(reconstruction, x)
+    mask = torch.arange(x.shape[1], device=x.device) < lengths[:, None]
+    squared = (reconstruction - x).pow(2).sum(dim=2)
+    return squared[mask].sum() / (mask.sum() * x.shape[2])
+
+
+def ccc_loss(pred, target):
+    """One minus the concordance correlation coefficient of each target column,
+    averaged over the columns; NaN targets are left out of their column."""
+    known = ~torch.isnan(target)
+    count = known.sum(dim=0)
+    n = count.clamp(min=1)
+    true_mean = torch.where(known, target, 0.0).sum(dim=0) / n
+    pred_mean = torch.where(known, pred, 0.0).sum(dim=0) / n
+    true_dev = torch.where(known, target - true_mean, 0.0)
+    pred_dev = torch.where(known, pred - pred_mean, 0.0)
+    covariance = (true_dev * pred_dev).sum(dim=0) / n
+    denominator = (
+        true_dev.pow(2).sum(dim=0) / n
+        + pred_dev.pow(2).sum(dim=0) / n
+        + (true_mean - pred_mean).pow(2)
+    )
+    ccc = 2 * covariance / (denominator + 1e-8)
+    return (1 - ccc)[count > 0].mean()
+
+
+def cycle(batches):
+    """Endless passes over ``batches``, each in a new order."""
+    while True:
+        yield from batches
+
+
+def labeled_rows(inputs, labeled):
+    """The rows ``labeled`` of the encoder's inputs; sequences are cut again to
+    the longest one kept."""
+    if len(inputs) == 1:
+        return (inputs[0][labeled],)
+    frames, lengths = inputs[0][labeled], inputs[1][labeled]
+    return frames[:, : int(lengths.max())], lengths

@@ -1,0 +1,37 @@
+"""Devices and seeding for torch work."""
+
+# License: BSD-3-Clause
+
+from contextlib import contextmanager
+
+import torch
+
+
+def resolve_device(device):
+    """The torch device ``device`` names ("auto": CUDA where there is one), or a
+    ValueError saying what is wrong with it."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
+            "'cuda:<index>' or 'auto'."
+        ) from exc
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but torch finds no CUDA device; "
+            "use device='cpu' or 'auto'."
+        )
+    return device
+
+
+@contextmanager
+def torch_seed(seed, device):
+    """Seed torch inside a fork of its global generators, restored on exit."""
+    device = torch.device(device)
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
