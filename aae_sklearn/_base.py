@@ -345,7 +345,7 @@ class _BaseEmotionEstimator(BaseEstimator):
                 max_iter=self.max_iter,
                 max_grad_norm=self.max_grad_norm,
                 checkpoint=self.checkpoint,
-                budget=not unlabeled_pass,
+                budget=self.early_stopping and not unlabeled_pass,
             )
         except FloatingPointError:
             del self.net_

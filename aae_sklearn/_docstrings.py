@@ -39,7 +39,9 @@ _COMMON_PARAMS_DOC = """
     learning_rate_init : float, default=1e-3
         Learning rate of every Adam optimizer.
     max_iter : int, default=100
-        Maximum number of epochs.
+        Maximum number of epochs: the training budget. With early stopping, a
+        ``ConvergenceWarning`` says when it ran out before the validation score
+        stopped improving; without, reaching it is the plan, not a fault.
     early_stopping : bool, default=False
         Set aside ``validation_fraction`` of the labeled rows, score them after
         every epoch, stop when the score has not improved by ``tol`` for

@@ -89,10 +89,20 @@ def test_early_stopping_restores_the_best_epoch(Estimator, emotion_data):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_early_stopping_warns_at_max_iter(Estimator, emotion_data):
+    X, y, _ = emotion_data
+    model = make(Estimator, early_stopping=True, max_iter=3, n_iter_no_change=10)
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        model.fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_without_early_stopping_runs_max_iter(Estimator, emotion_data):
     X, y, _ = emotion_data
     model = make(Estimator, early_stopping=False, max_iter=5, n_iter_no_change=10)
-    with pytest.warns(ConvergenceWarning, match="max_iter=5"):
+    with warnings.catch_warnings():
+        # max_iter is the training budget here, not a shortfall to warn about.
+        warnings.simplefilter("error", ConvergenceWarning)
         model.fit(X, y)
     assert model.n_iter_ == 5
     assert model.best_score_ is None
@@ -681,3 +691,14 @@ def test_a_model_trained_on_gpu_predicts_on_cpu(emotion_data):
     restored.__setstate__(state)
     assert restored._device == "cpu"
     assert_array_equal(restored.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_cross_validation_with_defaults_is_quiet(Estimator, emotion_data):
+    # Each fold once warned that max_iter, the default training budget, was
+    # reached: a dozen warnings for one cross_val_score call.
+    X, y, groups = emotion_data
+    model = Estimator(hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cross_val_score(model, X, y, groups=groups, cv=GroupKFold(3))

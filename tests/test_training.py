@@ -2,11 +2,14 @@
 
 import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from numpy.testing import assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, _training
@@ -230,3 +233,40 @@ def test_discriminators_stay_in_the_game_in_a_default_fit(labeled):
     for part in ("emotion", "style"):
         accuracy = last[f"{part}_discriminator_accuracy"]
         assert (accuracy < 0.9).all(), part
+
+
+def test_checkpoint_with_a_callable_scoring_resumes_in_a_new_process(tmp_path):
+    # The fingerprint once hashed repr(params): a function's memory address made
+    # every new process refuse the checkpoint of the last one.
+    script = tmp_path / "fit.py"
+    script.write_text(
+        "import sys, warnings\n"
+        "import numpy as np\n"
+        "from aae_sklearn import SupervisedEmotionRegressor\n"
+        "from aae_sklearn.datasets import make_emotion_regression\n"
+        "from aae_sklearn.metrics import concordance_correlation_coefficient\n"
+        "warnings.simplefilter('ignore')\n"
+        "X, y = make_emotion_regression(n_samples=120, random_state=0)\n"
+        "model = SupervisedEmotionRegressor(\n"
+        "    hidden_layer_sizes=(8,), max_iter=int(sys.argv[2]),\n"
+        "    early_stopping=True, n_iter_no_change=50, random_state=0,\n"
+        "    scoring=lambda t, p: concordance_correlation_coefficient(t, p),\n"
+        "    checkpoint=sys.argv[1], checkpoint_every=1,\n"
+        ").fit(X, y)\n"
+        "print(model.n_iter_)\n"
+    )
+    path = str(tmp_path / "run.ckpt")
+    run = [sys.executable, str(script), path]
+    first = subprocess.run([*run, "2"], capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["2"]
+    second = subprocess.run([*run, "4"], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.split() == ["4"]
+
+
+def test_warnings_point_at_the_callers_line(emotion_data):
+    X, y, _ = emotion_data
+    model = make(SupervisedEmotionRegressor, early_stopping=True, max_iter=2)
+    with pytest.warns(ConvergenceWarning) as caught:
+        model.fit(X, y)
+    assert {w.filename for w in caught} == {__file__}
