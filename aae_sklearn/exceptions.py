@@ -17,7 +17,6 @@ from sklearn.exceptions import ConvergenceWarning
 
 __all__ = [
     "AudioError",
-    "ConvergenceWarning",
     "DiscriminatorCollapseWarning",
     "FarOutInputWarning",
     "GradientClippingWarning",

@@ -12,6 +12,7 @@ DOCS = Path(__file__).parents[1] / "docs"
 PUBLIC_MODULES = [
     "aae_sklearn",
     "aae_sklearn.datasets",
+    "aae_sklearn.exceptions",
     "aae_sklearn.features",
     "aae_sklearn.metrics",
     "aae_sklearn.plotting",
