@@ -138,6 +138,13 @@ def versions():
     }
 
 
+def _pickled(path):
+    """Whether ``path`` starts as a pickle or a zip archive (``torch.save``) does."""
+    with open(path, "rb") as file:
+        start = file.read(2)
+    return start[:1] == b"\x80" or start == b"PK"
+
+
 def read(path):
     """The JSON document and the tensors of ``path``."""
     try:
@@ -145,6 +152,13 @@ def read(path):
             metadata = file.metadata() or {}
             tensors = {key: file.get_tensor(key) for key in file.keys()}
     except (SafetensorError, RuntimeError, TypeError, ValueError) as exc:
+        if _pickled(path):
+            raise Invalid(
+                "a pickle (pickle.dump, joblib.dump or torch.save), not a "
+                "safetensors file written by the estimator's save() method or "
+                "'aae-sklearn fit'; models load only from those, which run no "
+                "code when read"
+            ) from None
         raise Invalid(f"not a safetensors file ({exc})") from None
     if KEY not in metadata:
         raise Invalid(

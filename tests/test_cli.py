@@ -3,9 +3,12 @@
 import contextlib
 import io
 import json
+import os
 import pickle
 import shutil
+import tempfile
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,12 +22,20 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 import aae_sklearn
-from aae_sklearn import _cli_baselines, _cli_compare
-from aae_sklearn._cli_baselines import RIDGE_GRID, SVR_GRID
-from aae_sklearn._cli_compare import _fit_one, _report_warnings, _scores
-from aae_sklearn._cli_io import _atomic_write
-from aae_sklearn.cli import main
+from aae_sklearn.cli import _baselines as cli_baselines
+from aae_sklearn.cli import _compare as cli_compare
+from aae_sklearn.cli import _notes, main
+from aae_sklearn.cli._baselines import RIDGE_GRID, SVR_GRID
+from aae_sklearn.cli._compare import _fit_one
+from aae_sklearn.cli._results import _scores
 from aae_sklearn.datasets import load_ravdess_features
+from aae_sklearn.exceptions import (
+    DiscriminatorCollapseWarning,
+    FarOutInputWarning,
+    GradientClippingWarning,
+    TrainingDivergedWarning,
+    TrainingInterruptedWarning,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -217,7 +228,7 @@ def test_compare_normalizes_each_speaker_on_its_own(
     normalize, bundled_csv, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setattr(_Recorder, "seen", [])
-    monkeypatch.setattr(_cli_compare, "SupervisedEmotionRegressor", _Recorder)
+    monkeypatch.setattr(cli_compare, "SupervisedEmotionRegressor", _Recorder)
     out = tmp_path / "cmp"
     # In this process, so that the recorder sees what the model is given.
     argv = ["compare", "--data", str(bundled_csv), "--folds", "2", "--jobs", "1"]
@@ -303,8 +314,9 @@ def test_compare_gets_the_warnings_of_worker_processes(capsys):
     caught = [warnings.WarningMessage(*w) for w in result.warnings]
     assert [w.category for w in caught] == [UserWarning]
     with pytest.warns(UserWarning, match="not strictly inverse"):
-        _report_warnings(caught)
-    assert capsys.readouterr().err == ""  # no note: it is none of the estimators'
+        _notes.replay(result.warnings)
+    (line,) = _notes.summary(caught)  # none of the package's: shown as it is
+    assert line.startswith("aae-sklearn: warning: UserWarning: The provided")
 
 
 class _Interrupted(_Recorder):
@@ -314,7 +326,7 @@ class _Interrupted(_Recorder):
         warnings.warn(
             "Training was interrupted in epoch 3; the estimator keeps the weights "
             "of epoch 2.",
-            UserWarning,
+            TrainingInterruptedWarning,
             stacklevel=2,
         )
         self.mean_ = y.mean(axis=0)
@@ -374,7 +386,7 @@ def test_compare_normalises_frames_per_speaker():
     for i, n in enumerate([3, 7, 4, 6, 5]):
         sequences[i] = rng.normal(10 * i, 1 + i, size=(n, 2)).astype(np.float32)
     groups = np.array(["a", "b", "a", "b", "b"])
-    scaled = _cli_baselines._standardized_frames(sequences, groups)
+    scaled = cli_baselines._standardized_frames(sequences, groups)
     for group in "ab":
         frames = np.concatenate(scaled[groups == group])
         np.testing.assert_allclose(frames.mean(axis=0), 0, atol=1e-5)
@@ -559,7 +571,7 @@ def test_predict_refuses_a_pickle_and_a_model_without_feature_names(
     out = tmp_path / "predictions.csv"
     assert main(["predict", str(pickled), str(bundled_csv), "-o", str(out)]) == 1
     err = _error_line(capsys)
-    assert str(pickled) in err and "not a safetensors file" in err
+    assert str(pickled) in err and "a pickle" in err and "save()" in err
 
     X, y = load_ravdess_features(return_X_y=True)
     anonymous = tmp_path / "anonymous.safetensors"
@@ -617,41 +629,141 @@ def test_help_shows_an_example(command, capsys):
     assert f"aae-sklearn {command} " in capsys.readouterr().out.split("example")[1]
 
 
-def test_atomic_write_leaves_nothing_on_failure(tmp_path):
-    path = tmp_path / "results.csv"
-    path.write_text("old\n")
-
-    def half_write(tmp):
-        with open(tmp, "w") as file:
-            file.write("partial")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        _atomic_write(path, half_write)
-    assert path.read_text() == "old\n"
-    _atomic_write(path, lambda tmp: open(tmp, "w").write("new\n"))
-    assert path.read_text() == "new\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
-
-
-def test_far_out_and_collapse_warnings_become_one_note_each(capsys):
-
+def test_the_package_warnings_become_one_note_per_kind():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for _ in range(3):
-            warnings.warn(
-                "2 row(s) of X lie more than 50 training standard deviations out",
-                stacklevel=1,
-            )
+            warnings.warn("2 row(s) of X lie far out", FarOutInputWarning, stacklevel=1)
         for _ in range(2):
-            warnings.warn(
-                "The discriminators told codes from prior samples in 100.0% of "
-                "cases in the last epochs",
-                stacklevel=1,
-            )
-        warnings.warn("something else", RuntimeWarning, stacklevel=1)
-    with pytest.warns(RuntimeWarning, match="something else"):
-        _report_warnings(caught)
+            warnings.warn("won", DiscriminatorCollapseWarning, stacklevel=1)
+        warnings.warn("diverged", TrainingDivergedWarning, stacklevel=1)
+        for _ in range(2):
+            warnings.warn("something\nelse", RuntimeWarning, stacklevel=1)
+    lines = _notes.summary(caught)
+    assert lines == [
+        "aae-sklearn: warning: RuntimeWarning: something",
+        f"aae-sklearn: note: {_notes.NOTES[FarOutInputWarning]} (3 times).",
+        f"aae-sklearn: note: {_notes.NOTES[DiscriminatorCollapseWarning]} (2 times).",
+        # A ConvergenceWarning, but told apart from stopping at max_iter.
+        f"aae-sklearn: note: {_notes.NOTES[TrainingDivergedWarning]}.",
+    ]
+
+
+def test_outputs_follow_their_suffix(bundled_csv, tmp_path, capsys):
+    model_path = tmp_path / "m.safetensors"
+    argv = ["fit", str(bundled_csv), "--model", "supervised", "-o", str(model_path)]
+    assert main([*argv, *FAST]) == 0
+    parquet = tmp_path / "predictions.parquet"
+    assert main(["predict", str(model_path), str(bundled_csv), "-o", str(parquet)]) == 0
+    table = pd.read_parquet(parquet)  # parquet, not CSV text under that name
+    assert list(table.columns) == ["file", "valence", "activation", "dominance"]
+    capsys.readouterr()
+
+    for command in (
+        ["extract", str(bundled_csv), "-o", str(tmp_path / "x.xlsx")],
+        ["predict", str(model_path), str(bundled_csv), "-o", str(tmp_path / "p.txt")],
+    ):
+        assert main(command) == 2  # before any extraction or prediction
+        err = _error_line(capsys)
+        assert "cannot write a" in err and ".csv, .parquet" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "m.safetensors",
+        "predictions.parquet",
+    ]
+
+
+def test_compare_suggests_the_group_column_of_the_table(bundled_csv, tmp_path, capsys):
+    table = tmp_path / "actors.csv"
+    pd.read_csv(bundled_csv).rename(columns={"speaker": "actor"}).to_csv(
+        table, index=False
+    )
+    assert main(["compare", "--data", str(table), *FAST]) == 1
+    err = _error_line(capsys)
+    assert str(table) in err and "pass --group-column actor" in err
+
+
+def _unwritable_folder(tmp_path):
+    """A folder in which no file can be created, even by root."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    if os.path.isdir("/sys") and not os.access("/sys", os.W_OK | os.X_OK):
+        return Path("/sys")
+    with contextlib.suppress(OSError), tempfile.TemporaryFile(dir="/sys"):
+        pytest.skip("no folder here refuses new files to root")
+    return Path("/sys")
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "extract", "compare"])
+def test_an_unwritable_output_fails_before_any_work(
+    command, bundled_csv, tmp_path, capsys, monkeypatch
+):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the command started working")
+
+    for name in ("fit", "predict"):
+        monkeypatch.setattr(aae_sklearn.AAEEmotionRegressor, name, no_work)
+    monkeypatch.setattr(aae_sklearn.features.OpenSmileFunctionals, "extract", no_work)
+    model_path = tmp_path / "m.safetensors"
+    aae_sklearn.SupervisedEmotionRegressor(**FAST_PARAMS).fit(
+        pd.read_csv(bundled_csv)[load_ravdess_features().feature_names],
+        pd.read_csv(bundled_csv)[["valence", "activation", "dominance"]],
+    ).save(model_path)
+    target = _unwritable_folder(tmp_path) / "out.csv"
+    argv = {
+        "fit": ["fit", str(bundled_csv), "-o", str(target)],
+        "predict": ["predict", str(model_path), str(bundled_csv), "-o", str(target)],
+        "extract": ["extract", str(tmp_path), "-o", str(target)],
+        "compare": ["compare", "--data", str(bundled_csv), "--out", str(target)],
+    }[command]
+    assert main(argv) == 1
+    err = _error_line(capsys)
+    assert f"{target}: cannot be written" in err
+    assert ".tmp" not in err  # the user's path, not a temporary file's
+
+
+def test_fit_shows_warnings_as_notes(bundled_csv, tmp_path, capsys, monkeypatch):
+    fit = aae_sklearn.AAEEmotionRegressor.fit
+
+    def warning_fit(self, X, y=None, **kwargs):
+        for _ in range(2):
+            warnings.warn("clipped", GradientClippingWarning, stacklevel=2)
+        warnings.warn("not ours\nsecond line", RuntimeWarning, stacklevel=2)
+        return fit(self, X, y, **kwargs)
+
+    monkeypatch.setattr(aae_sklearn.AAEEmotionRegressor, "fit", warning_fit)
+    model_path = tmp_path / "m.safetensors"
+    assert main(["fit", str(bundled_csv), "-o", str(model_path), *FAST]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "aae-sklearn: warning: RuntimeWarning: not ours",
+        f"aae-sklearn: note: {_notes.NOTES[GradientClippingWarning]} (2 times).",
+    ]
+
+
+def test_predict_shows_far_out_inputs_as_one_note(bundled_csv, tmp_path, capsys):
+    model_path = tmp_path / "m.safetensors"
+    argv = ["fit", str(bundled_csv), "--model", "supervised", "-o", str(model_path)]
+    assert main([*argv, *FAST]) == 0
+    far = tmp_path / "far.csv"
+    table = pd.read_csv(bundled_csv)
+    table.loc[:2, "loudness_sma3_amean"] *= 1e6
+    table.to_csv(far, index=False)
+    capsys.readouterr()
+    out = tmp_path / "p.csv"
+    assert main(["predict", str(model_path), str(far), "-o", str(out), "-q"]) == 0
     err = capsys.readouterr().err
-    assert err.count("\n") == 2 and "in 3 predictions" in err
-    assert "in 2 autoencoder fits, the discriminators won" in err
+    assert err == f"aae-sklearn: note: {_notes.NOTES[FarOutInputWarning]}.\n"
+
+
+def test_an_interrupted_fit_saves_no_model(bundled_csv, tmp_path, capsys, monkeypatch):
+    def interrupted_fit(self, X, y=None, **kwargs):
+        warnings.warn("Training was interrupted", TrainingInterruptedWarning, 2)
+        return self
+
+    monkeypatch.setattr(aae_sklearn.AAEEmotionRegressor, "fit", interrupted_fit)
+    model_path = tmp_path / "m.safetensors"
+    assert main(["fit", str(bundled_csv), "-o", str(model_path), *FAST]) == 130
+    assert _error_line(capsys) == "aae-sklearn fit: interrupted; no output written.\n"
+    assert not model_path.exists()

@@ -15,6 +15,7 @@ from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import InvalidParameterError
 
+from aae_sklearn.exceptions import SkippedAudioWarning
 from aae_sklearn.features import (
     AudioError,
     FrameFeatures,
@@ -285,7 +286,7 @@ def test_skip_returns_kept_positions_and_warns(bad_files, tone_file, name):
     assert kept.dtype.kind == "i"
     assert_array_equal(kept, [1, 3])
     assert_same_features(features, make(name).transform([tone_file, tone_file]))
-    with pytest.warns(UserWarning, match="skipped 3 of 5 items") as record:
+    with pytest.warns(SkippedAudioWarning, match="skipped 3 of 5 items") as record:
         out = est.transform(X)
     assert_same_features(out, features)
     text = str(record[0].message)
@@ -296,7 +297,7 @@ def test_skip_returns_kept_positions_and_warns(bad_files, tone_file, name):
 @pytest.mark.parametrize("name", list(TRANSFORMERS))
 def test_skip_everything_leaves_an_empty_output(bad_files, name):
     X = [path for path, _ in bad_files.values()]
-    with pytest.warns(UserWarning, match="skipped 4 of 4"):
+    with pytest.warns(SkippedAudioWarning, match="skipped 4 of 4"):
         out = make(name, on_error="skip").transform(X)
     assert len(out) == 0
 

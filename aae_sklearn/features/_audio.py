@@ -16,7 +16,7 @@ from scipy.signal import resample_poly
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..exceptions import AudioError
+from ..exceptions import AudioError, SkippedAudioWarning
 
 # Tasks per worker: enough to balance utterances of unequal length, few enough
 # that the start-up of each (a fresh openSMILE instance) stays small.
@@ -211,7 +211,13 @@ def _check_audio_items(X):
 
 
 def _extract_chunk(make_extractor, config, items, positions, *, on_error):
-    """Features of some items; runs in a worker, so builds its own extractor."""
+    """Features of some items; runs in a worker, so builds its own extractor.
+
+    An unreadable item is returned, not raised, as ``(position, None, error)``;
+    with ``on_error="raise"`` the chunk stops there. The caller raises once every
+    worker has finished: a worker thread still inside openSMILE's C++ code when
+    the interpreter exits aborts the process ("exception not rethrown").
+    """
     extract = make_extractor(**config)
     results = []
     for item, position in zip(items, positions, strict=True):
@@ -220,9 +226,9 @@ def _extract_chunk(make_extractor, config, items, positions, *, on_error):
             signal = _read(item, config["sampling_rate"], where)
             results.append((position, extract(signal, where), None))
         except AudioError as exc:
+            results.append((position, None, exc))
             if on_error == "raise":
-                raise
-            results.append((position, None, str(exc)))
+                break
     return results
 
 
@@ -332,18 +338,22 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
             parallel = Parallel(n_jobs=self.n_jobs, prefer="threads")
             chunks = parallel(delayed(run)(*task) for task in tasks)
         results = [result for chunk in chunks for result in chunk]
+        errors = [error for _, _, error in results if error is not None]
+        if errors and self.on_error == "raise":
+            raise errors[0]  # the first unreadable item in the order of X
         kept = np.array([p for p, f, _ in results if f is not None], dtype=np.intp)
         features = [f for _, f, _ in results if f is not None]
-        skipped = [(p, message) for p, _, message in results if message is not None]
+        skipped = [(p, str(error)) for p, _, error in results if error is not None]
         return self._collect(features), kept, skipped
 
     def transform(self, X):
         """Extract the features of every item that can be read.
 
-        Items skipped under ``on_error="skip"`` are dropped from the output with
-        a :class:`UserWarning` naming each of them. Inside a
-        :class:`~sklearn.pipeline.Pipeline` dropped rows no longer line up with
-        ``y``: call :meth:`extract` instead and index ``y`` with ``kept``.
+        Items skipped under ``on_error="skip"`` are dropped from the output
+        with a :class:`~aae_sklearn.exceptions.SkippedAudioWarning` naming each
+        of them. Inside a :class:`~sklearn.pipeline.Pipeline` dropped rows no
+        longer line up with ``y``: call :meth:`extract` instead and index ``y``
+        with ``kept``.
 
         Parameters
         ----------
@@ -367,7 +377,7 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
                 f"{len(kept) + len(skipped)} items that could not be read, so the "
                 "output has fewer rows than X. Use extract(X) to get the positions "
                 f"kept and index y with them. Skipped:{details}",
-                UserWarning,
+                SkippedAudioWarning,
                 stacklevel=3,  # above set_output's wrapper of transform
             )
         return features

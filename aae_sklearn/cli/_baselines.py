@@ -14,8 +14,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import SVR
 
-from .features import GroupStandardScaler, SequenceScaler
-from .metrics import ccc_scorer
+from ..features import GroupStandardScaler, SequenceScaler
+from ..metrics import ccc_scorer
 
 # The baselines' hyper-parameter grids, for targets in [-1, 1] and standardised
 # features; each is searched by GroupKFold over the training fold's speakers.

@@ -2,26 +2,24 @@
 
 # License: BSD-3-Clause
 
-import contextlib
-import json
-import platform
 import sys
 import time
 import warnings
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.utils import Bunch
 from tqdm import tqdm
 
-from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__
-from ._cli_baselines import (
+from .. import AAEEmotionRegressor, SupervisedEmotionRegressor
+from ..datasets import load_ravdess, load_ravdess_features
+from ..exceptions import TrainingInterruptedWarning
+from . import _notes
+from ._baselines import (
     _baselines,
     _best_params,
     _fit,
@@ -30,13 +28,11 @@ from ._cli_baselines import (
     _tuning,
     _tuning_note,
 )
-from ._cli_io import (
+from ._io import (
     CATEGORY_COLUMNS,
     FRAME_KINDS,
     FRAME_MS,
-    METRICS,
     TARGETS,
-    _atomic_write,
     _check_output,
     _feature_columns,
     _frames,
@@ -47,13 +43,34 @@ from ._cli_io import (
     _require_columns,
     _UsageError,
 )
-from .datasets import (
-    load_ravdess,
-    load_ravdess_features,
+from ._results import (
+    _compare_figures,
+    _frames_summary,
+    _print_summary,
+    _scores,
+    _summary,
+    _versions,
+    _write_results,
 )
-from .metrics import binned_accuracy, concordance_correlation_coefficient
 
-# -- compare -------------------------------------------------------------------
+# Columns that name the speaker in the corpus loaders' tables, for a hint.
+SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
+
+
+def _require_group_column(table, group_column, path):
+    """Fail, with a hint at the right ``--group-column``, if the table lacks it."""
+    if group_column in table.columns:
+        return
+    present = [c for c in SPEAKER_COLUMNS if c in table.columns]
+    hint = (
+        f"; it has {present[0]!r}: pass --group-column {present[0]}"
+        if present
+        else "; name the column of speakers with --group-column"
+    )
+    raise ValueError(
+        f"{path}: no group column {group_column!r} (the speakers that GroupKFold "
+        f"keeps apart){hint}."
+    )
 
 
 def _compare_data(source, group_column, quiet, frame_kind=None):
@@ -87,7 +104,8 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
             target_names=corpus.target_names,
         )
     table = _read_table(path)
-    _require_columns(table, [*TARGETS, group_column], path)
+    _require_columns(table, TARGETS, path)
+    _require_group_column(table, group_column, path)
     X = _matrix(table, _feature_columns(table, {*TARGETS, group_column}), path)
     y = _matrix(table, TARGETS, path, what="target")
     empty = [
@@ -105,22 +123,7 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
     )
 
 
-# The start of the estimators' warning about inputs far outside the training data.
-_FAR_OUT = "training standard deviations out"
-# The start of the autoencoder's warning about discriminators that won outright.
-_COLLAPSE = "The discriminators told codes from prior samples"
-# The start of the networks' warning that Ctrl-C ended a fit early: fit returns,
-# for an interactive session to go on; the command stops instead.
-_INTERRUPTED = "Training was interrupted"
 AAE = "AAEEmotionRegressor"
-
-
-def _scores(y_true, y_pred, target_names):
-    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
-    row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
-    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
-    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
-    return row
 
 
 def _models(max_iter, random_state, baselines, sequences=False):
@@ -149,7 +152,6 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        warnings.simplefilter("ignore", ConvergenceWarning)
         start = time.perf_counter()
         if isinstance(model, AAEEmotionRegressor):
             y_hidden = np.full_like(y_train, np.nan)
@@ -167,7 +169,7 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
         )
         if figures:
             result.history, result.codes = model.history_, model.transform(X_test)
-    if any(_INTERRUPTED in str(w.message) for w in caught):
+    if any(issubclass(w.category, TrainingInterruptedWarning) for w in caught):
         raise KeyboardInterrupt
     # Text, not the warning object: every category pickles, not every message.
     result.warnings = [
@@ -220,13 +222,10 @@ def _cross_validate(
     bar = tqdm(total=len(keys), disable=quiet, file=sys.stderr, unit="fit")
     with (
         bar,
-        warnings.catch_warnings(record=True) as caught,
         # One torch (and BLAS) thread per worker: two workers on two cores, not
         # four threads; a fit then sums as it would in a one-thread process.
         parallel_config(backend="loky", inner_max_num_threads=1),
     ):
-        warnings.simplefilter("always")
-        warnings.simplefilter("ignore", ConvergenceWarning)
         scaled = [
             _normalized(X, groups, train, test, normalize, sequences)
             for train, test in splits
@@ -248,9 +247,8 @@ def _cross_validate(
             # The first fit not yet done (with --jobs 1, the one running).
             bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
             fitted[fraction, fold, name] = result = next(results)
-            caught.extend(warnings.WarningMessage(*w) for w in result.warnings)
+            _notes.replay(result.warnings)  # shown as notes when the command ends
             bar.update()
-    _report_warnings(caught)
     untuned = sum(
         isinstance(models[key[2]], GridSearchCV) and fitted[key].best_params is None
         for key in keys
@@ -295,125 +293,6 @@ def _cross_validate(
     return results, pd.concat(predictions, ignore_index=True), aae
 
 
-def _report_warnings(caught):
-    """Summarise the estimators' far-out input and discriminator warnings in a
-    line each; pass on others."""
-    far_out = [w for w in caught if _FAR_OUT in str(w.message)]
-    collapsed = [w for w in caught if _COLLAPSE in str(w.message)]
-    for w in caught:
-        if w not in far_out and w not in collapsed:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if far_out:
-        print(
-            f"aae-sklearn: note: in {len(far_out)} predictions, test rows lay more "
-            "than 50 training standard deviations out (heavy-tailed features); "
-            "the outputs there are extrapolations.",
-            file=sys.stderr,
-        )
-    if collapsed:
-        print(
-            f"aae-sklearn: note: in {len(collapsed)} autoencoder fits, the "
-            "discriminators won outright by the last epochs (see "
-            "discriminator_accuracy in history_): the adversarial phase had stopped "
-            "shaping the codes.",
-            file=sys.stderr,
-        )
-
-
-def _summary(results):
-    """Mean and standard deviation over folds, one row per fraction and model."""
-    grouped = results.groupby(["labeled_fraction", "model"], sort=False)[list(METRICS)]
-    return (
-        grouped.mean()
-        .add_suffix("_mean")
-        .join(grouped.std().add_suffix("_std"))
-        .reset_index()
-    )
-
-
-def _print_summary(summary, folds, normalize, tuning_note=None):
-    scaling = (
-        "features normalised per speaker"
-        if normalize == "speaker"
-        else "no per-speaker normalisation"
-    )
-    for fraction, block in summary.groupby("labeled_fraction", sort=False):
-        block = block.set_index("model")
-        table = pd.DataFrame(
-            {
-                label: [
-                    f"{mean:.3f} ± {std:.3f}"
-                    for mean, std in zip(
-                        block[f"{key}_mean"], block[f"{key}_std"], strict=True
-                    )
-                ]
-                for key, label in METRICS.items()
-            },
-            index=block.index,
-        ).T
-        table.columns.name = None
-        print(
-            f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds, {scaling}"
-        )
-        print(table.to_string())
-    if tuning_note is not None:
-        print(f"\n{tuning_note}")
-
-
-def _versions():
-    versions = {"aae_sklearn": __version__, "python": platform.python_version()}
-    for package in ("numpy", "pandas", "scikit-learn", "torch", "matplotlib"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions[package] = metadata.version(package)
-    return versions
-
-
-def _jsonable(table):
-    """Records of ``table`` with NaN as None (JSON has no NaN)."""
-    return table.astype(object).where(table.notna(), None).to_dict("records")
-
-
-def _flat(results):
-    """``results`` with a ``best_<name>`` column per tuned hyper-parameter in
-    place of the ``best_params`` dicts, for results.csv."""
-    params = pd.DataFrame(
-        [params or {} for params in results["best_params"]], index=results.index
-    )
-    return results.drop(columns="best_params").join(params.add_prefix("best_"))
-
-
-def _compare_figures(data, results, aae, fractions):
-    """The figures of ``--out``, by file name."""
-    from . import plotting  # matplotlib is slow to import and only needed here
-
-    test = aae.test
-    if data.categories is not None:
-        categories = np.asarray(data.categories)[test]
-    else:
-        classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
-        categories = np.array(["negative", "neutral", "positive"])[classes]
-    first = f"{fractions[0]:.0%} labeled"
-    figures = {
-        "training_curves.png": plotting.plot_training_curves(
-            aae.history, title=f"AAEEmotionRegressor, fold 1, {first}"
-        ),
-        "emotion_latent.png": plotting.plot_emotion_latent(
-            aae.codes, categories, title=f"Emotion codes of fold 1's test rows, {first}"
-        ),
-        "predicted_vs_true.png": plotting.plot_predicted_vs_true(
-            np.vstack(aae.y_true),
-            np.vstack(aae.y_pred),
-            target_names=data.target_names,
-            title=f"AAEEmotionRegressor, test rows of all folds, {first}",
-        ),
-    }
-    if len(fractions) > 1:
-        figures["gain_vs_labeled_fraction.png"] = (
-            plotting.plot_gain_vs_labeled_fraction(results, metric="valence_accuracy")
-        )
-    return figures
-
-
 def _frame_kind(args):
     """The FrameFeatures kind of ``--features frames``, None for functionals."""
     if args.features != "frames":
@@ -430,16 +309,6 @@ def _frame_kind(args):
     if not path.is_dir():
         raise ValueError(f"{path}: no such folder.")
     return args.frame_kind or FRAME_KINDS[0]
-
-
-def _frames_summary(data):
-    """Frame counts of sequence data, for the config."""
-    lengths = np.array([len(frames) for frames in data.data])
-    return {
-        "min": int(lengths.min()),
-        "median": float(np.median(lengths)),
-        "max": int(lengths.max()),
-    }
 
 
 def _run_compare(args):
@@ -487,21 +356,5 @@ def _run_compare(args):
         "n_groups": int(len(np.unique(data.groups))),
         "versions": _versions(),
     }
-    document = {
-        "config": config,
-        "folds": _jsonable(results),
-        "summary": _jsonable(summary),
-        "predictions": _jsonable(predictions),
-    }
     figures = _compare_figures(data, results, aae, fractions)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, figure in figures.items():
-        _atomic_write(out / name, lambda tmp, f=figure: f.savefig(tmp, dpi=120))
-    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
-    for name, table in tables.items():
-        _atomic_write(out / name, lambda tmp, t=table: t.to_csv(tmp, index=False))
-    text = json.dumps(document, indent=2, allow_nan=False)
-    _atomic_write(out / "results.json", lambda tmp: Path(tmp).write_text(text + "\n"))
-    if not args.quiet:
-        written = ["results.json", *tables, *figures]
-        print(f"\nwrote {_names(written, limit=len(written))} to {out}")
+    _write_results(out, config, results, summary, predictions, figures, args.quiet)

@@ -1,179 +1,15 @@
-"""Command line: ``aae-sklearn compare | extract | fit | predict``.
-
-A thin front end over the public API; it knows nothing of torch.
-
-- ``compare`` cross-validates the autoencoder against its supervised baseline (and,
-  with ``--baselines``, scikit-learn's SVR and Ridge) on speaker-grouped folds,
-  hiding the labels of part of each training fold, on openSMILE functionals or,
-  with ``--features frames``, on the 20 ms frame sequences of an audio folder;
-- ``extract`` turns audio files into a table of openSMILE functionals;
-- ``fit`` trains an estimator on such a table and saves it as a safetensors file
-  (:meth:`~aae_sklearn.AAEEmotionRegressor.save`), which loads without unpickling;
-- ``predict`` applies a saved estimator to a table or to audio files.
-
-Exit codes: 0 success, 2 usage error, 1 failure, reported in one line on stderr
-that names the file or column at fault (``--debug`` shows the traceback instead).
-Every output file is written to a temporary name and renamed into place, so that
-an interrupted run never leaves a truncated file behind.
-"""
+"""The command line's parser: commands, options and their help."""
 
 # License: BSD-3-Clause
 
 import argparse
-import sys
-import warnings
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from joblib import cpu_count
-from sklearn.exceptions import ConvergenceWarning
 
-from . import AAEEmotionRegressor, SupervisedEmotionRegressor, __version__, load
-from ._cli_compare import _run_compare
-from ._cli_io import (
-    CORPORA,
-    FEATURE_SETS,
-    FRAME_KINDS,
-    TARGETS,
-    _atomic_write,
-    _audio_items,
-    _check_output,
-    _feature_columns,
-    _functionals,
-    _matrix,
-    _names,
-    _read_table,
-    _require_columns,
-    _UsageError,
-    _write_table,
-)
-from .features import AudioError, OpenSmileFunctionals
-
-# -- extract, fit, predict -----------------------------------------------------
-
-
-def _run_extract(args):
-    out = _check_output(args.output)
-    if args.corpus:
-        corpus = CORPORA[args.corpus](args.source)
-        items = corpus.data.tolist()
-        frame = corpus.frame.drop(columns="file", errors="ignore")
-        info = frame.rename(columns={"path": "file"})
-    else:
-        items = _audio_items(args.source)
-        info = pd.DataFrame({"file": items})
-    features, kept = _functionals(
-        items, args.features, args.n_jobs, args.skip_bad, args.quiet
-    )
-    table = pd.concat([info.iloc[kept].reset_index(drop=True), features], axis=1)
-    _atomic_write(out, lambda tmp: _write_table(table, tmp))
-    if not args.quiet:
-        print(f"wrote {len(table)} rows x {features.shape[1]} features to {out}")
-
-
-def _run_fit(args):
-    if args.unlabeled and args.model != "aae":
-        raise _UsageError("--unlabeled needs --model aae.")
-    out = _check_output(args.output)
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
-    table = _read_table(args.features)
-    _require_columns(table, targets, args.features, what="target")
-    feature_names = _feature_columns(table, {*targets, args.group_column})
-    if not feature_names:
-        raise ValueError(f"{args.features}: no numeric feature column.")
-    X = _matrix(table, feature_names, args.features)
-    y = _matrix(table, targets, args.features, what="target")
-    if np.isnan(y).all():
-        raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
-    Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
-    params = {"random_state": args.random_state}
-    if args.max_iter is not None:
-        params["max_iter"] = args.max_iter
-    estimator = Estimator[args.model](**params)
-    extra = {}
-    if args.unlabeled:
-        pool = _matrix(_read_table(args.unlabeled), feature_names, args.unlabeled)
-        extra["X_unlabeled"] = pd.DataFrame(pool, columns=feature_names)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        # DataFrames, so that the saved model knows its feature and target names.
-        estimator.fit(
-            pd.DataFrame(X, columns=feature_names),
-            pd.DataFrame(y, columns=targets),
-            **extra,
-        )
-    estimator.save(out)  # atomic: a temporary file renamed into place
-    if not args.quiet:
-        n_labeled = int((~np.isnan(y).all(axis=1)).sum())
-        print(
-            f"fitted {type(estimator).__name__} on {n_labeled} labeled and "
-            f"{len(y) - n_labeled + len(extra.get('X_unlabeled', ()))} unlabeled rows "
-            f"x {len(feature_names)} features in {estimator.n_iter_} epochs; "
-            f"saved to {out}",
-            file=sys.stderr,
-        )
-
-
-def _load_model(path):
-    """The estimator saved in ``path``; it must know its feature names."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file.")
-    estimator = load(path)  # runs no code from the file; ValueError names it
-    if not hasattr(estimator, "feature_names_in_"):
-        raise ValueError(
-            f"{path}: the model does not know its feature names; save one fitted "
-            "on a DataFrame, or with 'aae-sklearn fit'."
-        )
-    return estimator
-
-
-def _feature_set_of(feature_names):
-    """The openSMILE feature set (a key of FEATURE_SETS) holding these names."""
-    for name, feature_set in FEATURE_SETS.items():
-        names = OpenSmileFunctionals(feature_set=feature_set).get_feature_names_out()
-        if set(feature_names) <= set(names):
-            return name
-    raise ValueError(
-        f"the model's features ({_names(feature_names, 3)}) are not openSMILE "
-        "functionals; extract them yourself and pass a features table."
-    )
-
-
-def _run_predict(args):
-    out = _check_output(args.output)
-    model = _load_model(args.model)
-    feature_names = model.feature_names_in_.tolist()
-    source = Path(args.input)
-    if source.suffix.lower() in (".csv", ".parquet", ".pq"):
-        table = _read_table(source)
-        X = _matrix(table, feature_names, source)
-        id_column = next((c for c in ("file", "id") if c in table.columns), None)
-        ids = pd.DataFrame(
-            {"id": np.arange(len(table))} if id_column is None else table[[id_column]]
-        )
-    else:
-        items = _audio_items(source)
-        features, kept = _functionals(
-            items,
-            _feature_set_of(feature_names),
-            args.n_jobs,
-            args.skip_bad,
-            args.quiet,
-        )
-        X = _matrix(features, feature_names, source)
-        ids = pd.DataFrame({"file": np.asarray(items, dtype=object)[kept]})
-    y_pred = model.predict(pd.DataFrame(X, columns=feature_names)).reshape(len(X), -1)
-    names = list(getattr(model, "target_names_", []))
-    names = names or [f"target_{j}" for j in range(y_pred.shape[1])]
-    table = ids.reset_index(drop=True).join(pd.DataFrame(y_pred, columns=names))
-    _atomic_write(out, lambda tmp: table.to_csv(tmp, index=False))
-    if not args.quiet:
-        print(f"wrote {len(table)} predictions to {out}", file=sys.stderr)
-
-
-# -- parser --------------------------------------------------------------------
+from .. import __version__
+from ._commands import _run_extract, _run_fit, _run_predict
+from ._compare import _run_compare
+from ._io import CORPORA, FEATURE_SETS, FRAME_KINDS, TARGETS
 
 
 def _fraction(text):
@@ -368,39 +204,7 @@ def _parser():
     )
     pred.add_argument("model", metavar="MODEL", help="written by 'aae-sklearn fit'")
     pred.add_argument("input", metavar="INPUT", help="features table or audio")
-    pred.add_argument("-o", "--output", required=True, help="predictions .csv")
+    pred.add_argument("-o", "--output", required=True, help="predictions .csv/.parquet")
     pred.add_argument("--n-jobs", type=int, default=2, help="extraction workers (2)")
     pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
-
-
-def main(argv=None):
-    """Run the command line; returns the exit code (usage errors exit with 2).
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        Arguments after the program name; None reads ``sys.argv``.
-
-    Returns
-    -------
-    code : int
-        0 on success, 1 on a failure reported in one line on stderr, 2 on a
-        usage error found after parsing.
-    """
-    args = _parser().parse_args(argv)
-    try:
-        args.run(args)
-    except _UsageError as exc:
-        if args.debug:
-            raise
-        print(f"aae-sklearn {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    # DivergenceError (training blew up) is a FloatingPointError.
-    except (ValueError, OSError, AudioError, ImportError, FloatingPointError) as exc:
-        if args.debug:
-            raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"aae-sklearn: error: {message}", file=sys.stderr)
-        return 1
-    return 0

@@ -1,27 +1,28 @@
-"""Files of the command line: tables, audio items, atomic writes."""
+"""Files of the command line: tables, audio items, output checks."""
 
 # License: BSD-3-Clause
 
-import contextlib
 import os
 import sys
-import uuid
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .datasets import (
+from .._files import atomic_write
+from ..datasets import (
     load_iemocap,
     load_msp_podcast,
     load_ravdess,
 )
-from .datasets._ravdess import TARGET_NAMES
-from .features import FrameFeatures, OpenSmileFunctionals
+from ..datasets._ravdess import TARGET_NAMES
+from ..features import FrameFeatures, OpenSmileFunctionals
 
 TARGETS = TARGET_NAMES
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 FEATURE_SETS = {
     "egemaps": "eGeMAPSv02",
     "gemaps": "GeMAPSv01b",
@@ -57,35 +58,39 @@ class _UsageError(Exception):
 # -- files -------------------------------------------------------------------
 
 
-def _atomic_write(path, write_fn):
-    """Write ``path`` by ``write_fn(tmp)`` on a sibling temporary file, then rename.
-
-    The temporary name keeps the suffix (matplotlib and pandas choose the format
-    by it) and starts with a dot; it is removed if ``write_fn`` fails, so that
-    ``path`` is either complete or untouched.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+def _check_writable(folder, path):
+    """Fail unless a file can be created in ``folder`` (for the output ``path``)."""
     try:
-        write_fn(str(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be written ({exc.strerror}).") from None
 
 
-def _check_output(path, *, folder=False):
-    """Fail before any work when ``path`` cannot be written later."""
+def _check_output(path, *, folder=False, suffixes=None):
+    """Fail before any work when ``path`` cannot be written later.
+
+    ``suffixes`` are the formats the command writes, chosen by the suffix.
+    """
     path = Path(path)
     if folder:
         if path.exists() and not path.is_dir():
             raise ValueError(f"{path}: exists and is not a folder.")
+        existing = next(p for p in (path, *path.parents) if p.exists())
+        _check_writable(existing if existing.is_dir() else existing.parent, path)
         return path
+    if suffixes is not None and path.suffix.lower() not in suffixes:
+        raise _UsageError(
+            f"{path}: cannot write a {path.suffix or 'suffix-less'} file; the output "
+            f"format follows the suffix: {_names(suffixes)}."
+        )
     if path.is_dir():
         raise ValueError(f"{path}: is a folder, not an output file.")
     if not path.parent.is_dir():
         raise ValueError(f"{path.parent}: no such folder for the output {path.name}.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ValueError(f"{path}: cannot be written (permission denied).")
+    _check_writable(path.parent, path)
     return path
 
 
@@ -110,10 +115,11 @@ def _read_table(path):
 
 
 def _write_table(table, path):
+    """Write ``table`` whole or not at all, as parquet or CSV by the suffix."""
     if str(path).lower().endswith((".parquet", ".pq")):
-        table.to_parquet(path, index=False)
+        atomic_write(path, lambda file: table.to_parquet(file, index=False))
     else:
-        table.to_csv(path, index=False)
+        atomic_write(path, lambda file: table.to_csv(file, index=False), mode="w")
 
 
 def _require_columns(table, columns, source, what=None):

@@ -1,0 +1,152 @@
+"""What ``compare`` reports: scores, the summary table, results files, figures."""
+
+# License: BSD-3-Clause
+
+import contextlib
+import json
+import platform
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from .._files import atomic_write
+from ..metrics import binned_accuracy, concordance_correlation_coefficient
+from ._io import METRICS, _names, _write_table
+
+
+def _scores(y_true, y_pred, target_names):
+    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
+    row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
+    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
+    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
+    return row
+
+
+def _summary(results):
+    """Mean and standard deviation over folds, one row per fraction and model."""
+    grouped = results.groupby(["labeled_fraction", "model"], sort=False)[list(METRICS)]
+    return (
+        grouped.mean()
+        .add_suffix("_mean")
+        .join(grouped.std().add_suffix("_std"))
+        .reset_index()
+    )
+
+
+def _print_summary(summary, folds, normalize, tuning_note=None):
+    scaling = (
+        "features normalised per speaker"
+        if normalize == "speaker"
+        else "no per-speaker normalisation"
+    )
+    for fraction, block in summary.groupby("labeled_fraction", sort=False):
+        block = block.set_index("model")
+        table = pd.DataFrame(
+            {
+                label: [
+                    f"{mean:.3f} ± {std:.3f}"
+                    for mean, std in zip(
+                        block[f"{key}_mean"], block[f"{key}_std"], strict=True
+                    )
+                ]
+                for key, label in METRICS.items()
+            },
+            index=block.index,
+        ).T
+        table.columns.name = None
+        print(
+            f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds, {scaling}"
+        )
+        print(table.to_string())
+    if tuning_note is not None:
+        print(f"\n{tuning_note}")
+
+
+def _versions():
+    versions = {"aae_sklearn": __version__, "python": platform.python_version()}
+    for package in ("numpy", "pandas", "scikit-learn", "torch", "matplotlib"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return versions
+
+
+def _jsonable(table):
+    """Records of ``table`` with NaN as None (JSON has no NaN)."""
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _flat(results):
+    """``results`` with a ``best_<name>`` column per tuned hyper-parameter in
+    place of the ``best_params`` dicts, for results.csv."""
+    params = pd.DataFrame(
+        [params or {} for params in results["best_params"]], index=results.index
+    )
+    return results.drop(columns="best_params").join(params.add_prefix("best_"))
+
+
+def _compare_figures(data, results, aae, fractions):
+    """The figures of ``--out``, by file name."""
+    from .. import plotting  # matplotlib is slow to import and only needed here
+
+    test = aae.test
+    if data.categories is not None:
+        categories = np.asarray(data.categories)[test]
+    else:
+        classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
+        categories = np.array(["negative", "neutral", "positive"])[classes]
+    first = f"{fractions[0]:.0%} labeled"
+    figures = {
+        "training_curves.png": plotting.plot_training_curves(
+            aae.history, title=f"AAEEmotionRegressor, fold 1, {first}"
+        ),
+        "emotion_latent.png": plotting.plot_emotion_latent(
+            aae.codes, categories, title=f"Emotion codes of fold 1's test rows, {first}"
+        ),
+        "predicted_vs_true.png": plotting.plot_predicted_vs_true(
+            np.vstack(aae.y_true),
+            np.vstack(aae.y_pred),
+            target_names=data.target_names,
+            title=f"AAEEmotionRegressor, test rows of all folds, {first}",
+        ),
+    }
+    if len(fractions) > 1:
+        figures["gain_vs_labeled_fraction.png"] = (
+            plotting.plot_gain_vs_labeled_fraction(results, metric="valence_accuracy")
+        )
+    return figures
+
+
+def _frames_summary(data):
+    """Frame counts of sequence data, for the config."""
+    lengths = np.array([len(frames) for frames in data.data])
+    return {
+        "min": int(lengths.min()),
+        "median": float(np.median(lengths)),
+        "max": int(lengths.max()),
+    }
+
+
+def _write_results(out, config, results, summary, predictions, figures, quiet):
+    """Write the figures, results.csv, predictions.csv and, last, results.json
+    into the folder ``out``: a run stopped on the way leaves no results.json."""
+    document = {
+        "config": config,
+        "folds": _jsonable(results),
+        "summary": _jsonable(summary),
+        "predictions": _jsonable(predictions),
+    }
+    text = json.dumps(document, indent=2, allow_nan=False)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, figure in figures.items():
+        atomic_write(
+            out / name, lambda file, f=figure: f.savefig(file, format="png", dpi=120)
+        )
+    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
+    for name, table in tables.items():
+        _write_table(table, out / name)
+    atomic_write(out / "results.json", lambda file: file.write(text + "\n"), mode="w")
+    if not quiet:
+        written = ["results.json", *tables, *figures]
+        print(f"\nwrote {_names(written, limit=len(written))} to {out}")

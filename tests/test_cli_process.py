@@ -1,0 +1,91 @@
+"""The command line run as a user runs it: in its own process, stopped by Ctrl-C,
+with extraction threads still at work when a file fails."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="process groups and SIGINT are POSIX"
+)
+
+
+def _command(*args):
+    return [sys.executable, "-m", "aae_sklearn", *args]
+
+
+@pytest.fixture
+def folder_with_a_bad_file(tmp_path):
+    """Six seconds-long noise recordings and, first in order, a text file named .wav."""
+    folder = tmp_path / "audio"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        signal_ = 0.1 * rng.standard_normal(3 * 16000).astype(np.float32)
+        sf.write(folder / f"clip_{i}.wav", signal_, 16000)
+    (folder / "a_notes.wav").write_text("not audio")
+    return folder
+
+
+def test_extract_with_two_workers_fails_in_one_line_every_time(
+    folder_with_a_bad_file, tmp_path
+):
+    # Before the fix, a worker thread still inside openSMILE when the error
+    # ended the process aborted it ("FATAL: exception not rethrown", exit 134).
+    out = tmp_path / "features.csv"
+    argv = _command("extract", str(folder_with_a_bad_file), "-o", str(out), "-q")
+    for _ in range(5):
+        result = subprocess.run(
+            [*argv, "--n-jobs", "2"], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "a_notes.wav" in result.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["audio"]
+
+
+def _wait_for(process, text, timeout=120):
+    """Read ``process``'s stderr until ``text`` shows (a progress bar: no newline)."""
+    seen, deadline = b"", time.monotonic() + timeout
+    os.set_blocking(process.stderr.fileno(), False)
+    while text.encode() not in seen:
+        assert process.poll() is None, seen.decode(errors="replace")
+        assert time.monotonic() < deadline, seen.decode(errors="replace")
+        seen += os.read(process.stderr.fileno(), 4096) if _readable(process) else b""
+    return seen
+
+
+def _readable(process):
+    import select
+
+    return bool(select.select([process.stderr], [], [], 0.2)[0])
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_compare_with_exit_130_and_no_results(jobs, tmp_path):
+    out = tmp_path / "results"
+    process = subprocess.Popen(
+        _command("compare", "--out", str(out), "--jobs", jobs),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's job
+    )
+    try:
+        _wait_for(process, "fold 2")  # the progress bar: fits are under way
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches every worker
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr.decode(errors="replace")
+    assert b"interrupted; no output written" in stderr
+    assert b"Traceback" not in stderr
+    assert not (out / "results.json").exists()
+    assert b"labeled fraction" not in stdout  # no summary table either
