@@ -14,6 +14,24 @@ from torch import nn
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "leaky_relu": nn.LeakyReLU}
 
 
+class Dropout(nn.Dropout):
+    """:class:`torch.nn.Dropout` with its mask drawn by ``rand_like``.
+
+    The same inverted dropout; on CPU, its forward and backward pass take less
+    than half the time of ``nn.Dropout``'s (whose ``bernoulli_`` draws slowly),
+    which took a third of a small network's training step.
+    """
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return x
+        if self.p == 1:
+            return torch.zeros_like(x)
+        # One product with the scaled mask: one multiplication each way.
+        mask = (torch.rand_like(x) >= self.p).to(x.dtype).mul_(1.0 / (1.0 - self.p))
+        return x * mask
+
+
 def _mlp(sizes, activation="relu", dropout=0.0):
     """Stack of linear layers with an activation (and dropout) between them."""
     layers = []
@@ -22,7 +40,7 @@ def _mlp(sizes, activation="relu", dropout=0.0):
         if i < len(sizes) - 2:
             layers.append(ACTIVATIONS[activation]())
             if dropout > 0:
-                layers.append(nn.Dropout(dropout))
+                layers.append(Dropout(dropout))
     return nn.Sequential(*layers)
 
 
@@ -132,7 +150,7 @@ class CNNEncoder(nn.Module):
         sizes = (n_features, *hidden_layer_sizes)
         self.convs = _dilated_convs(sizes)
         self.activation = ACTIVATIONS[activation]()
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.head = nn.Linear(2 * sizes[-1], n_outputs)
 
     def forward(self, frames, lengths):
@@ -170,7 +188,7 @@ class GRUEncoder(nn.Module):
             nn.GRU(a, b, batch_first=True, bidirectional=True)
             for a, b in zip(n_in, hidden_layer_sizes, strict=True)
         )
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.head = nn.Linear(4 * hidden_layer_sizes[-1], n_outputs)
 
     def forward(self, frames, lengths):

@@ -3,14 +3,20 @@ and the warning about inputs far outside the training data."""
 
 # License: BSD-3-Clause
 
+from functools import partial
+
 import numpy as np
+from scipy.special import ndtri
 from sklearn.preprocessing import QuantileTransformer
+from sklearn.preprocessing._data import BOUNDS_THRESHOLD
 
 from ._warn import warn
 from .exceptions import FarOutInputWarning
 
 # Inputs this many training standard deviations out make the networks extrapolate.
 FAR_OUT = 50.0
+# Rows of a quantile-normal map's training data beyond which they are subsampled.
+SUBSAMPLE = 100_000
 
 
 def fit_input_scaling(X, input_scaling, seed):
@@ -27,13 +33,37 @@ def fit_input_scaling(X, input_scaling, seed):
     quantiles = None
     if input_scaling == "quantile":
         values, _ = X.real_values()
-        quantiles = QuantileTransformer(
-            n_quantiles=min(1000, len(values)),
-            output_distribution="normal",
-            subsample=100_000,
-            random_state=seed,
-        ).fit(values)
+        n_quantiles = min(1000, len(values))
+        if len(values) > SUBSAMPLE:
+            quantiles = QuantileTransformer(
+                n_quantiles=n_quantiles,
+                output_distribution="normal",
+                subsample=SUBSAMPLE,
+                random_state=seed,
+            ).fit(values)
+        else:
+            quantiles = quantile_transformer(_quantiles(values, n_quantiles))
     return mean, scale, quantiles
+
+
+def _quantiles(values, n_quantiles):
+    """The quantiles (n_quantiles, n_features) that QuantileTransformer.fit
+    finds in ``values`` (all rows: no more than it subsamples), up to rounding.
+
+    One sort of each column instead of ``np.nanpercentile``'s partition around
+    each of the ``n_quantiles`` points, which took a quarter of a short fit.
+    """
+    ordered = np.sort(values, axis=0)
+    # numpy's "linear" method: between the order statistics around q (n - 1).
+    position = np.linspace(0, 1, n_quantiles) * (len(ordered) - 1)
+    below = np.floor(position).astype(np.intp)
+    above = np.minimum(below + 1, len(ordered) - 1)
+    gamma = (position - below)[:, np.newaxis]
+    low, high = ordered[below], ordered[above]
+    step = high - low
+    # numpy's lerp, from the nearer end, so that the quantiles stay monotonic.
+    quantiles = np.where(gamma >= 0.5, high - step * (1 - gamma), low + step * gamma)
+    return np.maximum.accumulate(quantiles)  # as QuantileTransformer.fit does
 
 
 def quantile_transformer(quantiles):
@@ -59,7 +89,32 @@ def scale_inputs(X, mean, scale, quantiles, *, warn=False, feature_names=None):
     if quantiles is None:
         return standard
     # Values beyond the training range map to the outermost quantiles.
-    return X.mapped(quantiles.transform)
+    return X.mapped(partial(quantile_normal, quantiles))
+
+
+def quantile_normal(transformer, values):
+    """``transformer.transform(values)`` for a fitted normal-output
+    :class:`~sklearn.preprocessing.QuantileTransformer`, the same numbers.
+
+    scikit-learn's loop over the columns calls ``scipy.stats.norm.ppf`` three
+    times per column, whose argument checks took more time than the map on
+    a few thousand rows; here ``ndtri`` runs once, on the whole array.
+    """
+    quantiles, references = transformer.quantiles_, transformer.references_
+    values = np.asarray(values, dtype=np.float64)
+    uniform = np.empty_like(values)
+    for j in range(values.shape[1]):
+        column, knots = values[:, j], quantiles[:, j]
+        # Up the knots and down again: repeated quantiles map to their middle.
+        uniform[:, j] = 0.5 * (
+            np.interp(column, knots, references)
+            - np.interp(-column, -knots[::-1], -references[::-1])
+        )
+    with np.errstate(invalid="ignore"):  # NaN stays NaN, as in scikit-learn
+        uniform[values + BOUNDS_THRESHOLD > quantiles[-1]] = 1
+        uniform[values - BOUNDS_THRESHOLD < quantiles[0]] = 0
+    edge = BOUNDS_THRESHOLD - np.spacing(1)
+    return np.clip(ndtri(uniform), ndtri(edge), ndtri(1 - edge))
 
 
 def warn_far_out(Xs, quantile_scaling, feature_names=None):

@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.preprocessing import QuantileTransformer
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
+from aae_sklearn._scaling import _quantiles, quantile_normal
 
 from .conftest import as_object_array, nan_padded
 
@@ -187,3 +189,47 @@ def test_bad_input_fails_only_with_a_clear_error(Estimator, X, y_kind):
         return
     pred = model.predict(X)
     assert len(pred) == n and np.isfinite(pred).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_rows=st.integers(2, 1500),
+    n_quantiles=st.integers(2, 1000),
+    heavy=st.booleans(),
+    ties=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_quantiles_are_quantile_transformers(n_rows, n_quantiles, heavy, ties, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.standard_t(1.5, (n_rows, 3)) if heavy else rng.normal(size=(n_rows, 3))
+    if ties:
+        values = np.round(values, 1)
+    values *= 10.0 ** rng.integers(-3, 5, size=3)
+    n_quantiles = min(n_quantiles, n_rows)
+    expected = QuantileTransformer(n_quantiles=n_quantiles).fit(values).quantiles_
+    quantiles = _quantiles(values, n_quantiles)
+    scale = np.abs(values).max(axis=0)  # equal up to rounding
+    assert (np.abs(quantiles - expected) <= 1e-12 * scale).all()
+    assert (np.diff(quantiles, axis=0) >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_rows=st.integers(2, 300),
+    n_quantiles=st.integers(2, 300),
+    ties=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_quantile_normal_is_quantile_transformers_transform(
+    n_rows, n_quantiles, ties, seed
+):
+    rng = np.random.default_rng(seed)
+    values = rng.standard_t(2, (n_rows, 4))
+    if ties:
+        values = np.round(values)
+    fitted = QuantileTransformer(
+        n_quantiles=min(n_quantiles, n_rows), output_distribution="normal"
+    ).fit(values)
+    new = np.vstack([values, 3 * rng.standard_t(2, (20, 4)), values[:3] * 100])
+    new[0, 1] = np.nan
+    assert_array_equal(quantile_normal(fitted, new), fitted.transform(new))

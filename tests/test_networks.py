@@ -4,8 +4,9 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from aae_sklearn._networks import CNNEncoder, GRUEncoder, SequenceDecoder
+from aae_sklearn._networks import CNNEncoder, Dropout, GRUEncoder, SequenceDecoder
 from aae_sklearn._training import Batches, reconstruction_loss
+from aae_sklearn._training._data import ccc_loss
 
 ENCODERS = [
     lambda: CNNEncoder(5, (8, 6), 4),
@@ -62,3 +63,26 @@ def test_bucketed_batches_cover_every_row_and_cut_the_padding():
     assert sorted(seen) == list(range(300))
     # Random batches would pad about half of these frames.
     assert padded / real < 1.25
+
+
+def test_dropout_drops_a_share_p_and_keeps_the_mean():
+    torch.manual_seed(0)
+    dropout = Dropout(0.3)
+    x = torch.ones(200, 500, requires_grad=True)
+    out = dropout(x)
+    kept = out != 0
+    assert abs(kept.float().mean().item() - 0.7) < 0.01
+    assert_allclose(out[kept].detach().numpy(), 1 / 0.7, rtol=1e-6)
+    out.sum().backward()  # the gradient flows through the kept entries only
+    assert torch.equal(x.grad, out.detach())
+    dropout.eval()
+    assert dropout(x) is x
+    assert not Dropout(1.0)(x).any()
+
+
+def test_ccc_loss_without_nan_is_the_masked_loss():
+    torch.manual_seed(0)
+    pred, target = torch.randn(64, 3), torch.randn(64, 3)
+    with_nan = torch.cat([target, torch.full((5, 3), float("nan"))])
+    padded = torch.cat([pred, torch.randn(5, 3)])
+    assert torch.equal(ccc_loss(pred, target), ccc_loss(padded, with_nan))

@@ -80,7 +80,22 @@ def reconstruction_loss(reconstruction, x, lengths=None):
 
 def ccc_loss(pred, target):
     """One minus the concordance correlation coefficient of each target column,
-    averaged over the columns; NaN targets are left out of their column."""
+    averaged over the columns; NaN targets are left out of their column.
+
+    A target without NaN skips the masks: the same sums, in the same order, at
+    two thirds of the cost.
+    """
+    if not torch.isnan(target).any():
+        n = len(target)
+        true_mean, pred_mean = target.sum(dim=0) / n, pred.sum(dim=0) / n
+        true_dev, pred_dev = target - true_mean, pred - pred_mean
+        covariance = (true_dev * pred_dev).sum(dim=0) / n
+        denominator = (
+            true_dev.pow(2).sum(dim=0) / n
+            + pred_dev.pow(2).sum(dim=0) / n
+            + (true_mean - pred_mean).pow(2)
+        )
+        return (1 - 2 * covariance / (denominator + 1e-8)).mean()
     known = ~torch.isnan(target)
     count = known.sum(dim=0)
     n = count.clamp(min=1)

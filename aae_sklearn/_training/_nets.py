@@ -167,10 +167,27 @@ class SupervisedNet(NeuralNet):
 
     def encode(self, *inputs):
         """The encoder's output for ``inputs`` in evaluation mode, as float64
-        numpy."""
-        self.module_.eval()
+        numpy.
+
+        Feature vectors go through the network in float64 (its weights cast
+        for the call), so that a row's output does not depend on the rows
+        predicted with it: float32 kernels sum in an order that changes with
+        the batch size. Sequences stay in float32, where float64 would cost
+        several times the time of a convolution or a GRU.
+        """
+        module = self.module_.eval()
         with torch.no_grad():
-            return self.module_(*inputs).cpu().numpy().astype(np.float64)
+            if inputs[0].dim() == 2:
+                state = {
+                    name: tensor.double()
+                    for name, tensor in module.state_dict(keep_vars=True).items()
+                }
+                output = torch.func.functional_call(
+                    module, state, (inputs[0].double(),)
+                )
+            else:
+                output = module(*inputs)
+            return output.cpu().numpy().astype(np.float64)
 
     def history_frame(self):
         """The history as a DataFrame, one row per epoch: each phase's loss,
