@@ -2,33 +2,20 @@
 
 # License: BSD-3-Clause
 
-from numbers import Integral, Real
-
 import numpy as np
 from sklearn.base import RegressorMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import StrOptions
 
-from ._base import _BaseEmotionEstimator, _layer_sizes
+from ._adversarial import AAE_CONSTRAINTS, _AdversarialParts
+from ._base import _BaseEmotionEstimator
 from ._docstrings import _COMMON_ATTRS_DOC, _doc
-from ._networks import (
-    Discriminator,
-    EmpiricalPrior,
-    GaussianPrior,
-    MLPDecoder,
-    SequenceDecoder,
-    UniformPrior,
-)
+from ._networks import EmpiricalPrior, GaussianPrior, UniformPrior
 from ._training import AAENet
 
-# reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
-# ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,
-# 0.01 tied with 0 (phase off); it keeps the decoder, and the unlabeled frames'
-# reconstruction, in the model.
-_AUTO_RECONSTRUCTION = {"mlp": 0.6, "cnn": 0.01, "gru": 0.01}
 
-
-class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimator):
+class AAEEmotionRegressor(
+    RegressorMixin, TransformerMixin, _AdversarialParts, _BaseEmotionEstimator
+):
     __doc__ = _doc(
         """Semi-supervised adversarial autoencoder for speech emotion recognition.
 
@@ -122,28 +109,10 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
     )
 
     _net_class = AAENet
-    _layer_parameters = ("hidden_layer_sizes", "discriminator_layer_sizes")
     _parameter_constraints = {
         **_BaseEmotionEstimator._parameter_constraints,
-        "style_dim": [Interval(Integral, 0, None, closed="left")],
+        **AAE_CONSTRAINTS,
         "emotion_prior": [StrOptions({"labels", "gaussian", "uniform"})],
-        "style_prior": [StrOptions({"gaussian", "uniform"})],
-        "adversarial_weight": [Interval(Real, 0, None, closed="left")],
-        "discriminator_weight": [Interval(Real, 0, None, closed="neither")],
-        "instance_noise": [Interval(Real, 0, None, closed="left")],
-        "discriminator_layer_sizes": [
-            Interval(Integral, 1, None, closed="left"),
-            tuple,
-            list,
-        ],
-        "style_adversarial_weight": [Interval(Real, 0, None, closed="left"), None],
-        "reconstruction_weight": [
-            Interval(Real, 0, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
-        "adversarial_every": [Interval(Integral, 1, None, closed="left")],
-        "gradient_penalty": [Interval(Real, 0, None, closed="left")],
-        "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -235,56 +204,6 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             )
         return EmpiricalPrior(complete, jitter=0.1)
 
-    def _build_net(self, n_features, n_outputs, y_labeled, hidden):
-        discriminator = _layer_sizes(self, "discriminator_layer_sizes")
-        n_latent = n_outputs + self.style_dim
-        if self.style_dim:
-            disc_style = Discriminator(self.style_dim, discriminator)
-            style_prior = (
-                GaussianPrior(self.style_dim)
-                if self.style_prior == "gaussian"
-                else UniformPrior.unit_variance(self.style_dim)
-            )
-        else:
-            disc_style = style_prior = None
-        decoder = MLPDecoder if self._encoder_kind == "mlp" else SequenceDecoder
-        return AAENet(
-            self._make_encoder(n_features, hidden, n_latent),
-            decoder=decoder(n_latent, hidden[::-1], n_features, self.activation),
-            disc_emotion=Discriminator(n_outputs, discriminator),
-            disc_style=disc_style,
-            emotion_prior=self._make_emotion_prior(n_outputs, y_labeled),
-            style_prior=style_prior,
-            n_targets=n_outputs,
-            **self._phase_params(),
-            **self._net_params(),
-        )
-
-    def _phase_params(self):
-        """The settings of the training phases, which a warm start may change."""
-        return dict(
-            adversarial_weight=self.adversarial_weight,
-            discriminator_weight=self.discriminator_weight,
-            instance_noise=self.instance_noise,
-            style_adversarial_weight=self.style_adversarial_weight,
-            reconstruction_weight=_AUTO_RECONSTRUCTION[self._encoder_kind]
-            if self.reconstruction_weight == "auto"
-            else self.reconstruction_weight,
-            adversarial_every=self.adversarial_every,
-            gradient_penalty=self.gradient_penalty,
-            pretrain_iter=self.pretrain_iter,
-        )
-
-    def _code_size(self, n_outputs):
-        return n_outputs + self.style_dim
-
-    def _net_settings(self, y_labeled):
-        settings = super()._net_settings(y_labeled)
-        if y_labeled is not None:
-            prior = self._make_emotion_prior(self.n_outputs_, y_labeled)
-            settings["emotion_prior"] = prior
-        return {**settings, **self._phase_params()}
-
     # -- public API ---------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -337,17 +256,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
             The estimator, with updated weights.
         """
         self._validate_params()
-        if hasattr(self, "net_"):
-            if n_outputs not in (None, self.n_outputs_):
-                raise ValueError(
-                    f"The model has {self.n_outputs_} emotion node(s); got "
-                    f"n_outputs={n_outputs}."
-                )
-            n_outputs = self.n_outputs_
-        elif n_outputs is None:
-            n_outputs = 3
-        elif not isinstance(n_outputs, Integral) or n_outputs < 1:
-            raise ValueError(f"n_outputs must be a positive integer, got {n_outputs}.")
+        n_outputs = self._check_n_outputs(n_outputs, default=3)
         return self._fit(X, None, n_outputs=n_outputs)
 
     def transform(self, X):
@@ -379,9 +288,7 @@ class AAEEmotionRegressor(RegressorMixin, TransformerMixin, _BaseEmotionEstimato
         feature_names_out : ndarray of str
             ``emotion_<target>`` for the emotion part, then ``style_<i>``.
         """
-        check_is_fitted(self)
-        targets = getattr(self, "target_names_", range(self.n_outputs_))
-        names = [f"emotion_{t}" for t in targets]
-        n_style = self._n_features_out - self.n_outputs_
-        names += [f"style_{i}" for i in range(n_style)]
-        return np.asarray(names, dtype=object)
+        targets = getattr(self, "target_names_", None)
+        if targets is None:
+            targets = range(getattr(self, "n_outputs_", 0))
+        return self._names_out(f"emotion_{t}" for t in targets)

@@ -98,13 +98,16 @@ class _BaseEmotionEstimator(BaseEstimator):
 
     _parameter_constraints = dict(PARAMETER_CONSTRAINTS)
     _layer_parameters = ("hidden_layer_sizes",)
+    _fitted_attributes = FITTED_ATTRIBUTES
+    # Fitted attributes that fit sets before it clears the others.
+    _set_before_fit = ("feature_names_in_", "target_names_")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if not cls.__name__.startswith("_"):
             _persistence.register(
                 cls,
-                fitted=FITTED_ATTRIBUTES,
+                fitted=cls._fitted_attributes,
                 check_params=_check_params,
                 make_net=_architecture,
             )
@@ -173,7 +176,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         )
         return dict(
             max_grad_norm=self.max_grad_norm,
-            loss=self.loss,
+            **self._loss_params(),
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.alpha,
             optimizer__fused=True,
@@ -188,6 +191,23 @@ class _BaseEmotionEstimator(BaseEstimator):
             # trusts its author, and torch's weights-only loader refuses modules.
             torch_load_kwargs={"weights_only": False},
         )
+
+    def _loss_params(self):
+        """The net's keyword arguments that set its supervised loss."""
+        return {"loss": self.loss}
+
+    def _check_targets(self, X, y):
+        """``y``'s number of dimensions and ``y`` as 2-D floats, NaN where
+        unlabeled."""
+        return validate_targets(X, y, type(self).__name__)
+
+    def _target_scaling(self, Y):
+        """Mean and scale that standardise the targets (from training rows)."""
+        return _standardizer(Y)
+
+    def _n_outputs(self, Y):
+        """Size of the emotion part for the 2-D targets ``Y``."""
+        return Y.shape[1]
 
     def _make_encoder(self, n_features, hidden, n_outputs):
         return make_encoder(
@@ -263,8 +283,8 @@ class _BaseEmotionEstimator(BaseEstimator):
         unlabeled_pass = n_outputs is not None
         warm = hasattr(self, "net_") and (self.warm_start or unlabeled_pass)
         if not warm:
-            for name in FITTED_ATTRIBUTES:
-                if name not in ("feature_names_in_", "target_names_"):
+            for name in self._fitted_attributes:
+                if name not in self._set_before_fit:
                     self.__dict__.pop(name, None)
         hidden = _layer_sizes(self, "hidden_layer_sizes")
         self._device = resolve_device(self.device)
@@ -277,7 +297,7 @@ class _BaseEmotionEstimator(BaseEstimator):
                 np.full((len(X), n_outputs), np.nan),
             )
         else:
-            y_ndim, Y = validate_targets(X, y, type(self).__name__)
+            y_ndim, Y = self._check_targets(X, y)
         if X_unlabeled is not None:
             X_unlabeled = self._validate_X(
                 X_unlabeled, reset=False, input_name="X_unlabeled"
@@ -287,10 +307,11 @@ class _BaseEmotionEstimator(BaseEstimator):
         if labeled_only:
             labeled = np.flatnonzero(~np.isnan(Y).all(axis=1))
             X, Y = X.take(labeled), Y[labeled]
-        if warm and Y.shape[1] != self.n_outputs_:
+        n_outputs = self._n_outputs(Y)
+        if warm and n_outputs != self.n_outputs_:
             raise ValueError(
                 f"warm_start=True continues a model of {self.n_outputs_} target(s), "
-                f"but y has {Y.shape[1]}."
+                f"but y has {n_outputs}."
             )
         rng = check_random_state(self.random_state)
         train, valid = np.arange(len(Y)), None
@@ -302,9 +323,9 @@ class _BaseEmotionEstimator(BaseEstimator):
             self._x_mean, self._x_scale, self._x_quantiles = scaling
             self._y_mean = self._y_scale = None
         if not unlabeled_pass and self._y_mean is None:
-            self._y_mean, self._y_scale = _standardizer(Y[train])
+            self._y_mean, self._y_scale = self._target_scaling(Y[train])
         self._y_ndim = y_ndim
-        self.n_outputs_ = Y.shape[1]
+        self.n_outputs_ = n_outputs
         Xs = self._scale_X(X)
         Ys = Y if unlabeled_pass else (Y - self._y_mean) / self._y_scale
         valid_set = None if valid is None else self._dataset(Xs.take(valid), Ys[valid])
@@ -322,8 +343,8 @@ class _BaseEmotionEstimator(BaseEstimator):
                 self.net_.configure(**self._net_settings(y_labeled))
                 epochs = None
             else:
-                self.net_ = self._build_net(X.n_features, Y.shape[1], y_labeled, hidden)
-                self._n_features_out = self._code_size(Y.shape[1])
+                self.net_ = self._build_net(X.n_features, n_outputs, y_labeled, hidden)
+                self._n_features_out = self._code_size(n_outputs)
                 epochs = start(
                     self.net_, checkpoint=self.checkpoint, fingerprint=self._fingerprint
                 )

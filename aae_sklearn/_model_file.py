@@ -29,7 +29,7 @@ import pandas as pd
 import torch
 from safetensors import SafetensorError, safe_open
 
-from ._networks import EmpiricalPrior, GaussianPrior, UniformPrior
+from ._networks import CategoricalPrior, EmpiricalPrior, GaussianPrior, UniformPrior
 
 FORMAT = "aae_sklearn.model"
 FORMAT_VERSION = 1
@@ -73,6 +73,23 @@ CHECKS = {
         lambda v: v is None or is_int(v, 1),
     ),
 }
+
+
+def is_classes(value):
+    """Sorted, distinct class labels, all strings or all numbers."""
+    if not isinstance(value, list) or len(value) < 2:
+        return False
+    kinds = {
+        str if isinstance(v, str) else float if is_number(v) else None for v in value
+    }
+    return len(kinds) == 1 and None not in kinds and value == sorted(set(value))
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+CHECKS["classes_"] = ("sorted, distinct class labels (at least 2)", is_classes)
 HISTORY_COLUMNS = ("a list of strings", lambda v: v is not None and is_names(v))
 # Written by later versions than the first; older files lack them.
 OPTIONAL = ("_n_features_out",)
@@ -80,6 +97,22 @@ OPTIONAL = ("_n_features_out",)
 
 class Invalid(Exception):
     """What is wrong with a model file; :func:`load` makes it a ValueError."""
+
+
+def check_consistency(a):
+    """Check the fitted attributes ``a`` (each valid alone) against each other."""
+    if (a["_encoder_kind"] == "mlp") != (a["_input_kind"] == "vectors"):
+        raise Invalid(f"encoder {a['_encoder_kind']!r} cannot read {a['_input_kind']}")
+    if "classes_" in a and a["n_outputs_"] != len(a["classes_"]):
+        raise Invalid(f"{len(a['classes_'])} classes_ for n_outputs_={a['n_outputs_']}")
+    if "classes_" not in a and a["_y_ndim"] == 1 and a["n_outputs_"] != 1:
+        raise Invalid("1-D targets with n_outputs_ other than 1")
+    for key, size in (
+        ("feature_names_in_", "n_features_in_"),
+        ("target_names_", "n_outputs_"),
+    ):
+        if a[key] is not None and len(a[key]) != a[size]:
+            raise Invalid(f"{len(a[key])} {key} for {size}={a[size]}")
 
 
 def json_params(estimator):
@@ -115,6 +148,8 @@ def json_params(estimator):
 
 def json_value(value):
     if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iuf":  # class labels that are numbers
+            return value.tolist()
         return [str(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
@@ -221,6 +256,11 @@ def read_prior(tensors, name, n_dims):
         n_points = max(1, len(state["points"]))
         points = read_tensor(tensors, f"{name}.points", (n_points, n_dims))
         return EmpiricalPrior(points.clone())
+    if set(state) == {"probabilities"}:
+        probabilities = read_tensor(tensors, f"{name}.probabilities", (n_dims,))
+        if (probabilities < 0).any() or probabilities.sum() <= 0:
+            raise Invalid(f"{name}.probabilities are not class probabilities")
+        return CategoricalPrior(probabilities.clone())
     raise Invalid(f"the tensors {sorted(state)} of {name!r} make no known prior")
 
 

@@ -350,6 +350,29 @@ class EmpiricalPrior(nn.Module):
         return draws + self.jitter * torch.randn_like(draws)
 
 
+class CategoricalPrior(nn.Module):
+    """One-hot samples of classes drawn with given probabilities.
+
+    The prior of the class part of the semi-supervised adversarial autoencoder
+    (Makhzani et al., 2015, section 5): pushed towards it, the softmax of the
+    class logits becomes nearly one-hot, in the proportions of the classes.
+
+    Parameters
+    ----------
+    probabilities : sequence of float
+        The probability of each class, e.g. its share of the labeled rows.
+    """
+
+    def __init__(self, probabilities):
+        super().__init__()
+        probabilities = torch.as_tensor(probabilities, dtype=torch.float32)
+        self.register_buffer("probabilities", probabilities / probabilities.sum())
+
+    def forward(self, n):
+        classes = torch.multinomial(self.probabilities, n, replacement=True)
+        return nn.functional.one_hot(classes, len(self.probabilities)).float()
+
+
 def make_encoder(kind, n_features, hidden, n_outputs, activation, dropout):
     """The encoder of ``kind`` ("mlp", "cnn" or "gru")."""
     if kind == "mlp":

@@ -27,6 +27,7 @@ from ._model_file import (
     NOT_SAVED,
     OPTIONAL,
     Invalid,
+    check_consistency,
     json_params,
     json_value,
     prefixed,
@@ -202,24 +203,17 @@ def _set_attributes(estimator, entry, attributes):
         what, check = HISTORY_COLUMNS if key == "history_columns" else CHECKS[key]
         if not check(a[key]):
             raise Invalid(f"attribute {key} must be {what}, got {a[key]!r}")
-    if (a["_encoder_kind"] == "mlp") != (a["_input_kind"] == "vectors"):
-        raise Invalid(f"encoder {a['_encoder_kind']!r} cannot read {a['_input_kind']}")
-    if a["_y_ndim"] == 1 and a["n_outputs_"] != 1:
-        raise Invalid("1-D targets with n_outputs_ other than 1")
+    check_consistency(a)
     if a["_n_features_out"] is None:
         # Files of the first format version: the code is the emotion part and
         # the style part.
         a["_n_features_out"] = a["n_outputs_"] + getattr(estimator, "style_dim", 0)
-    for key, size in (
-        ("feature_names_in_", "n_features_in_"),
-        ("target_names_", "n_outputs_"),
-    ):
-        if a[key] is not None and len(a[key]) != a[size]:
-            raise Invalid(f"{len(a[key])} {key} for {size}={a[size]}")
     for key in entry.names("json"):
         if key in ("feature_names_in_", "target_names_"):
             if a[key] is not None:
                 setattr(estimator, key, np.asarray(a[key], dtype=object))
+        elif key == "classes_":
+            setattr(estimator, key, np.asarray(a[key]))
         else:
             setattr(estimator, key, a[key])
 
@@ -256,7 +250,9 @@ def _check_networks(estimator, entry, tensors):
 
 def _set_scaling(estimator, entry, tensors):
     """Set the scaling arrays and quantile maps; returns the tensors used."""
-    sizes = {"_x": estimator.n_features_in_, "_y": estimator.n_outputs_}
+    # A classifier's targets are one column of class indices.
+    n_targets = 1 if hasattr(estimator, "classes_") else estimator.n_outputs_
+    sizes = {"_x": estimator.n_features_in_, "_y": n_targets}
     floats = (torch.float64, torch.float32)
     used = set()
     for name in entry.names("array"):

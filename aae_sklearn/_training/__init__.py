@@ -12,12 +12,14 @@ from ._callbacks import (
     default_callbacks,
 )
 from ._checkpoint import Checkpoint, fingerprint
+from ._classifier_nets import AAEClassifierNet, SupervisedClassifierNet
 from ._data import Batches, DivergenceError, ccc_loss, reconstruction_loss
 from ._device import resolve_device, torch_seed
 from ._nets import SupervisedNet
 from ._run import DIVERGED, INTERRUPTED, MAX_ITER, PLATEAU, RunResult, run, start
 
 __all__ = [
+    "AAEClassifierNet",
     "AAENet",
     "Batches",
     "Checkpoint",
@@ -30,6 +32,7 @@ __all__ = [
     "PLATEAU",
     "RestoringEarlyStopping",
     "RunResult",
+    "SupervisedClassifierNet",
     "SupervisedNet",
     "ValidationScore",
     "ccc_loss",

@@ -235,6 +235,11 @@ class AAENet(SupervisedNet):
             )
         return [(d, p, s, w / top) for d, p, s, w in parts if w > 0]
 
+    def latent(self, code):
+        """The code as the decoder and the discriminators see it: the
+        encoder's output here; the softmax of the class part for classes."""
+        return code
+
     def _discriminator_phase(self, code, parts):
         n = len(code)
         labels = torch.cat([code.new_ones(n, 1), code.new_zeros(n, 1)])
@@ -266,7 +271,7 @@ class AAENet(SupervisedNet):
         self.history.record_batch("discriminator_accuracy", max(accuracy))
 
     def _generator_phase(self, inputs, parts):
-        code = self.module_(*inputs)
+        code = self.latent(self.module_(*inputs))
         loss = 0.0
         noise = self._noise_scale()
         for disc, _, part, weight in parts:
@@ -284,7 +289,7 @@ class AAENet(SupervisedNet):
         *inputs, yi = batch
         code = loss = None
         if self.reconstruction_weight > 0:
-            code = self.module_(*inputs)
+            code = self.latent(self.module_(*inputs))
             reconstruction = reconstruction_loss(
                 self.decoder_(code, *inputs[1:]), *inputs
             )
@@ -297,7 +302,7 @@ class AAENet(SupervisedNet):
         if parts and batch_index % self.adversarial_every == 0:
             if code is None:
                 with torch.no_grad():
-                    code = self.module_(*inputs)
+                    code = self.latent(self.module_(*inputs))
             # The discriminators judge the codes of phase 1, as a GAN reuses its
             # fake batch; the generator step needs fresh codes for its gradient.
             self._discriminator_phase(code.detach(), parts)

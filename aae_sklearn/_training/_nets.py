@@ -244,20 +244,25 @@ class SupervisedNet(NeuralNet):
     def _supervised_phase(self, inputs, yi):
         """Regress the targets of the labeled rows; ``inputs`` are the encoder's
         arguments: ``(X,)`` or ``(frames, lengths)``."""
-        loss_fn = F.mse_loss
-        if not self.complete_targets_:
+        complete = self.complete_targets_
+        if not complete:
             labeled = ~torch.isnan(yi).all(dim=1)
             if not labeled.any():
                 return 0.0
             if not labeled.all():
                 inputs = labeled_rows(inputs, labeled)
                 yi = yi[labeled]
-            loss_fn = masked_mse
-        if self.loss == "ccc":
-            loss_fn = ccc_loss
-        loss = loss_fn(self.module_(*inputs)[:, : self.n_targets], yi)
+        pred = self.module_(*inputs)[:, : self.n_targets]
+        loss = self.supervised_loss(pred, yi, complete)
         self._step(self.optimizer_, loss, "supervised_loss")
         return loss.detach()
+
+    def supervised_loss(self, pred, y, complete=False):
+        """The loss of the predictions ``pred`` of labeled rows; ``complete``:
+        ``y`` holds no NaN."""
+        if self.loss == "ccc":
+            return ccc_loss(pred, y)
+        return F.mse_loss(pred, y) if complete else masked_mse(pred, y)
 
     def train_step(self, batch, **fit_params):
         self._train_mode()
