@@ -15,19 +15,20 @@ import pandas as pd
 import pytest
 from joblib import Parallel, delayed, parallel_config
 from matplotlib.image import imread
+from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import Ridge
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 import aae_sklearn
 from aae_sklearn.cli import _baselines as cli_baselines
-from aae_sklearn.cli import _compare as cli_compare
 from aae_sklearn.cli import _notes, main
 from aae_sklearn.cli._baselines import RIDGE_GRID, SVR_GRID
 from aae_sklearn.cli._compare import _fit_one
-from aae_sklearn.cli._results import _scores
+from aae_sklearn.cli._tasks import TASKS
 from aae_sklearn.datasets import load_ravdess_features
 from aae_sklearn.exceptions import (
     DiscriminatorCollapseWarning,
@@ -195,7 +196,7 @@ def test_compare_keeps_every_out_of_fold_prediction(compared):
         assert sorted(rows["index"]) == test.tolist()  # each test row once
         np.testing.assert_array_equal(rows["group"], data.groups[rows["index"]])
         np.testing.assert_array_equal(rows[true], data.target[rows["index"]])
-        scores = _scores(rows[true], rows[pred], data.target_names)
+        scores = TASKS["dimensions"].scores(rows[true], rows[pred], data)
         for key, value in scores.items():
             assert record[key] == pytest.approx(value), (record["model"], key)
     # Every row of the data, once per model and fraction.
@@ -228,7 +229,7 @@ def test_compare_normalizes_each_speaker_on_its_own(
     normalize, bundled_csv, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setattr(_Recorder, "seen", [])
-    monkeypatch.setattr(cli_compare, "SupervisedEmotionRegressor", _Recorder)
+    monkeypatch.setattr(TASKS["dimensions"], "supervised", _Recorder)
     out = tmp_path / "cmp"
     # In this process, so that the recorder sees what the model is given.
     argv = ["compare", "--data", str(bundled_csv), "--folds", "2", "--jobs", "1"]
@@ -767,3 +768,58 @@ def test_an_interrupted_fit_saves_no_model(bundled_csv, tmp_path, capsys, monkey
     assert main(["fit", str(bundled_csv), "-o", str(model_path), *FAST]) == 130
     assert _error_line(capsys) == "aae-sklearn fit: interrupted; no output written.\n"
     assert not model_path.exists()
+
+
+def test_compare_emotion_classes(bundled_csv, tmp_path, capsys):
+    out = tmp_path / "classes"
+    argv = ["compare", "--task", "categories", "--data", str(bundled_csv)]
+    argv += ["--folds", "2", "--labeled-fraction", "0.5", "1", "--baselines"]
+    assert main([*argv, "--out", str(out), "--jobs", "1", *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert "UAR (balanced accuracy)" in printed and "WA (accuracy)" in printed
+    document = json.loads((out / "results.json").read_text())
+    assert document["config"]["task"] == "categories"
+    assert document["config"]["baseline_tuning"]["scoring"] == "balanced accuracy (UAR)"
+    results = pd.read_csv(out / "results.csv")
+    models = [
+        "AAEEmotionClassifier",
+        "SupervisedEmotionClassifier",
+        "SVC",
+        "LogisticRegression",
+    ]
+    assert sorted(results["model"].unique()) == sorted(models)
+    assert results["uar"].between(0, 1).all() and results["wa"].between(0, 1).all()
+    predictions = pd.read_csv(out / "predictions.csv")
+    table = pd.read_csv(bundled_csv)
+    for (model, fraction, fold), rows in predictions.groupby(
+        ["model", "labeled_fraction", "fold"]
+    ):
+        record = results[
+            (results["model"] == model)
+            & (results["labeled_fraction"] == fraction)
+            & (results["fold"] == fold)
+        ].iloc[0]
+        true = table["emotion"].to_numpy()[rows["index"]]
+        assert_array_equal(rows["emotion_true"], true)
+        assert record["uar"] == pytest.approx(
+            balanced_accuracy_score(rows["emotion_true"], rows["emotion_pred"])
+        )
+    counts = pd.read_csv(out / "confusion_matrices.csv")
+    # Every test row once per model and fraction, over all folds.
+    assert (
+        counts.groupby(["model", "labeled_fraction"])["count"]
+        .sum()
+        .eq(len(table))
+        .all()
+    )
+    for name in ("confusion_matrices.png", "gain_vs_labeled_fraction.png"):
+        assert imread(out / name).ndim == 3
+
+
+def test_compare_emotion_classes_needs_a_class_column(bundled_csv, tmp_path, capsys):
+    source = tmp_path / "no_classes.csv"
+    pd.read_csv(bundled_csv).drop(columns="emotion").to_csv(source, index=False)
+    argv = ["compare", "--task", "categories", "--data", str(source), *FAST]
+    assert main(argv) == 1
+    err = _error_line(capsys)
+    assert str(source) in err and "--task categories needs a column" in err

@@ -569,3 +569,22 @@ def test_load_msp_podcast_parses_or_names_any_row(line, where):
         assert row[["EmoAct", "EmoVal", "EmoDom"]].tolist() == [
             float(f) for f in fields[2:5]
         ]
+
+
+def test_loaders_give_emotion_classes_as_targets(tmp_path):
+    write_iemocap(tmp_path / "iemocap")
+    iemocap = load_iemocap(tmp_path / "iemocap", target="categories")
+    assert iemocap.target.tolist() == ["neutral", "frustrated", "angry", "excited"]
+    assert iemocap.target_names == ["emotion"]
+    # The dimensions stay in the frame.
+    assert_allclose(iemocap.frame["valence"], [-0.25, -0.5, -1, 0.75])
+
+    write_msp(tmp_path / "msp", [MSP_HEADER, *MSP_ROWS])
+    _, y = load_msp_podcast(tmp_path / "msp", target="categories", return_X_y=True)
+    assert y.tolist() == ["N", "A", "H", "X"] and y.dtype == object
+
+    sample = load_ravdess_sample(target="categories")
+    assert sample.target_names == ["emotion"]
+    assert_array_equal(sample.target, sample.frame["emotion"])
+    with pytest.raises(ValueError, match="'dimensions' or 'categories'"):
+        load_ravdess(tmp_path, target="classes")

@@ -61,3 +61,23 @@ def test_make_emotion_regression_is_seeded():
     assert X.shape == (30, 7) and y.shape == (30, 2)
     assert np.abs(y).max() <= 1
     assert_array_equal(X, make_emotion_regression(30, 7, 2, random_state=1)[0])
+
+
+def test_bundled_features_with_emotion_classes():
+    X, y = load_ravdess_features(target="categories", return_X_y=True)
+    assert X.shape == (1440, 88) and y.shape == (1440,)
+    assert sorted(set(y)) == [
+        "angry",
+        "calm",
+        "disgust",
+        "fearful",
+        "happy",
+        "neutral",
+        "sad",
+        "surprised",
+    ]
+    data = load_ravdess_features(target="categories")
+    assert data.target_names == ["emotion"]
+    assert_array_equal(emotion_to_vad(data.target), load_ravdess_features().target)
+    with pytest.raises(ValueError, match="'dimensions' or 'categories'"):
+        load_ravdess_features(target="vad")

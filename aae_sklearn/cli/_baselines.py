@@ -6,13 +6,13 @@ per-speaker normalisation of its folds."""
 import textwrap
 
 import numpy as np
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.svm import SVR
+from sklearn.svm import SVC, SVR
 
 from ..features import GroupStandardScaler, SequenceScaler
 from ..metrics import ccc_scorer
@@ -22,6 +22,9 @@ from ..metrics import ccc_scorer
 SVR_GRID = {"C": [0.1, 1.0, 10.0], "epsilon": [0.05, 0.2]}
 RIDGE_GRID = {"alpha": np.logspace(-1, 4, 6).tolist()}
 INNER_FOLDS = 3
+# The classifiers' grids, searched likewise by unweighted average recall.
+SVC_GRID = {"C": [0.1, 1.0, 10.0]}
+LOGISTIC_GRID = {"C": [0.01, 0.1, 1.0]}
 
 
 def _mean_std(sequences):
@@ -29,11 +32,51 @@ def _mean_std(sequences):
     return np.array([np.hstack([f.mean(axis=0), f.std(axis=0)]) for f in sequences])
 
 
-def _search(pipeline, step, grid):
-    """``pipeline`` tuned over ``grid`` (of its step ``step``) by the mean CCC."""
+def _search(pipeline, step, grid, scoring=ccc_scorer):
+    """``pipeline`` tuned over ``grid`` (of its step ``step``) by ``scoring``
+    (the mean CCC)."""
     grid = {f"{step}__{name}": values for name, values in grid.items()}
     # cv is set in _fit, once the number of speakers in the training fold is known.
-    return GridSearchCV(pipeline, grid, scoring=ccc_scorer)
+    return GridSearchCV(pipeline, grid, scoring=scoring)
+
+
+def _class_baselines(random_state, sequences=False):
+    """SVC (RBF) and LogisticRegression, balanced, each behind a StandardScaler
+    and tuned by unweighted average recall."""
+    first = [FunctionTransformer(_mean_std)] if sequences else []
+    svc = make_pipeline(*first, StandardScaler(), SVC(class_weight="balanced"))
+    logistic = make_pipeline(
+        *first,
+        StandardScaler(),
+        LogisticRegression(class_weight="balanced", max_iter=2000),
+    )
+    return {
+        "SVC": _search(svc, "svc", SVC_GRID, "balanced_accuracy"),
+        "LogisticRegression": _search(
+            logistic, "logisticregression", LOGISTIC_GRID, "balanced_accuracy"
+        ),
+    }
+
+
+def _class_tuning():
+    """How the classification baselines were tuned, for results.json."""
+    return {
+        "inner_cv": "GroupKFold over the speakers of the training fold's labeled rows",
+        "inner_folds": INNER_FOLDS,
+        "scoring": "balanced accuracy (UAR)",
+        "grids": {"SVC": SVC_GRID, "LogisticRegression": LOGISTIC_GRID},
+    }
+
+
+def _class_tuning_note():
+    return textwrap.fill(
+        "SVC (RBF) and LogisticRegression, class_weight='balanced': C by "
+        f"speaker-grouped inner CV on each training fold ({INNER_FOLDS} folds, fewer "
+        "with fewer speakers), by UAR (SVC: C in "
+        f"{', '.join(f'{c:g}' for c in SVC_GRID['C'])}; LogisticRegression: C in "
+        f"{', '.join(f'{c:g}' for c in LOGISTIC_GRID['C'])}).",
+        width=88,
+    )
 
 
 def _baselines(random_state, sequences=False):

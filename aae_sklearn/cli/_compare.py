@@ -10,24 +10,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.utils import Bunch
 from tqdm import tqdm
 
-from .. import AAEEmotionRegressor, SupervisedEmotionRegressor
+from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from ..datasets import load_ravdess, load_ravdess_features
 from ..exceptions import TrainingInterruptedWarning
 from . import _notes
-from ._baselines import (
-    _baselines,
-    _best_params,
-    _fit,
-    _n_iter,
-    _normalized,
-    _tuning,
-    _tuning_note,
-)
+from ._baselines import _best_params, _fit, _n_iter, _normalized
 from ._io import (
     CATEGORY_COLUMNS,
     FRAME_KINDS,
@@ -47,11 +39,11 @@ from ._results import (
     _compare_figures,
     _frames_summary,
     _print_summary,
-    _scores,
     _summary,
     _versions,
     _write_results,
 )
+from ._tasks import TASKS
 
 # Columns that name the speaker in the corpus loaders' tables, for a hint.
 SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
@@ -82,6 +74,7 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
     if source == "bundled":
         data = load_ravdess_features()
         return Bunch(
+            source="the bundled table",
             data=data.data,
             target=data.target,
             groups=data.groups,
@@ -97,6 +90,7 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
         else:
             features, _ = _frames(corpus.data, frame_kind, 2, False, quiet)
         return Bunch(
+            source=str(path),
             data=features,
             target=corpus.target,
             groups=corpus.groups,
@@ -115,6 +109,7 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
         raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
     category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
     return Bunch(
+        source=str(path),
         data=X,
         target=y,
         groups=table[group_column].to_numpy(),
@@ -123,20 +118,17 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
     )
 
 
-AAE = "AAEEmotionRegressor"
-
-
-def _models(max_iter, random_state, baselines, sequences=False):
-    """The networks (``max_iter``: None keeps their default) and the baselines."""
+def _models(task, max_iter, random_state, baselines, sequences=False):
+    """The networks of ``task`` (``max_iter``: None keeps their default) and the
+    baselines."""
     params = {"random_state": random_state}
     if max_iter is not None:
         params["max_iter"] = max_iter
     models = {
-        "AAEEmotionRegressor": AAEEmotionRegressor(**params),
-        "SupervisedEmotionRegressor": SupervisedEmotionRegressor(**params),
+        Network.__name__: Network(**params) for Network in (task.aae, task.supervised)
     }
     if baselines:
-        models.update(_baselines(random_state, sequences))
+        models.update(task.baselines(random_state, sequences))
     return models
 
 
@@ -153,10 +145,9 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
-        if isinstance(model, AAEEmotionRegressor):
-            y_hidden = np.full_like(y_train, np.nan)
-            y_hidden[labeled] = y_train[labeled]
-            model.fit(X_train, y_hidden)
+        if isinstance(model, AAEEmotionRegressor | AAEEmotionClassifier):
+            task = TASKS["categories" if is_classifier(model) else "dimensions"]
+            model.fit(X_train, task.hidden(y_train, labeled))
         else:
             model = _fit(
                 model, X_train[labeled], y_train[labeled], groups_train[labeled]
@@ -178,31 +169,27 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
     return result
 
 
-def _predictions(name, fraction, fold, data, test, y_pred):
+def _predictions(task, name, fraction, fold, data, test, y_pred):
     """One row per test row: who, the true and the predicted targets."""
-    block = pd.DataFrame(
+    return pd.DataFrame(
         {
             "model": name,
             "labeled_fraction": fraction,
             "fold": fold,
             "index": test,
             "group": np.asarray(data.groups)[test],
+            **task.columns(data, test, y_pred),
         }
     )
-    y_pred = np.asarray(y_pred).reshape(len(test), -1)
-    for j, target in enumerate(data.target_names):
-        block[f"{target}_true"] = data.target[test, j]
-    for j, target in enumerate(data.target_names):
-        block[f"{target}_pred"] = y_pred[:, j]
-    return block
 
 
 def _cross_validate(
-    data, models, fractions, folds, random_state, quiet, normalize, jobs=1
+    data, task, models, fractions, folds, random_state, quiet, normalize, jobs=1
 ):
     """One record per model x fraction x fold, the out-of-fold predictions, and
     what the AAE figures need; ``jobs`` worker processes fit in parallel."""
-    X, y, groups = data.data, data.target, np.asarray(data.groups)
+    X, y, groups = data.data, task.target(data), np.asarray(data.groups)
+    aae = task.aae.__name__
     sequences = X.dtype == object  # frame sequences, one array per row
     splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
     rng = np.random.default_rng(random_state)
@@ -217,7 +204,7 @@ def _cross_validate(
     # One task per fit, the autoencoder (the longest) first in each fold, so
     # that no worker is left with a long fit at the end.
     keys = [(fraction, fold, name) for fraction, fold in labeled for name in models]
-    first = (fractions[0], 0, AAE)  # the fit the figures show
+    first = (fractions[0], 0, aae)  # the fit the figures show
     fitted = {}
     bar = tqdm(total=len(keys), disable=quiet, file=sys.stderr, unit="fit")
     with (
@@ -256,7 +243,7 @@ def _cross_validate(
     if untuned:
         print(
             f"aae-sklearn: note: in {untuned} baseline fits, the training fold held "
-            "one speaker, too few for grouped inner CV: SVR and Ridge kept "
+            "one speaker, too few for grouped inner CV: the tuned baselines kept "
             "scikit-learn's default hyper-parameters there (best_params null).",
             file=sys.stderr,
         )
@@ -272,25 +259,25 @@ def _cross_validate(
                 "n_labeled": n_labeled,
                 "n_unlabeled": len(train) - n_labeled,
                 "n_test": len(test),
-                **_scores(y[test], result.y_pred, data.target_names),
+                **task.scores(y[test], result.y_pred, data),
                 "fit_time": result.fit_time,
                 "n_iter": result.n_iter,
                 "best_params": result.best_params,
             }
         )
         predictions.append(
-            _predictions(name, fraction, fold, data, test, result.y_pred)
+            _predictions(task, name, fraction, fold, data, test, result.y_pred)
         )
     results = pd.DataFrame(records)
     results["n_iter"] = results["n_iter"].astype("Int64")  # None for most baselines
-    aae = Bunch(
+    figures = Bunch(
         y_true=[y[test] for _, test in splits],
-        y_pred=[fitted[fractions[0], fold, AAE].y_pred for fold in range(folds)],
+        y_pred=[fitted[fractions[0], fold, aae].y_pred for fold in range(folds)],
         history=fitted[first].history,
         codes=fitted[first].codes,
         test=splits[0][1],
     )
-    return results, pd.concat(predictions, ignore_index=True), aae
+    return results, pd.concat(predictions, ignore_index=True), figures
 
 
 def _frame_kind(args):
@@ -312,14 +299,17 @@ def _frame_kind(args):
 
 
 def _run_compare(args):
+    task = TASKS[args.task]
     frame_kind = _frame_kind(args)
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
     data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
+    task.target(data)  # fails early where the data lack the task's targets
     sequences = frame_kind is not None
-    models = _models(args.max_iter, args.random_state, args.baselines, sequences)
+    models = _models(task, args.max_iter, args.random_state, args.baselines, sequences)
     results, predictions, aae = _cross_validate(
         data,
+        task,
         models,
         fractions,
         args.folds,
@@ -328,13 +318,14 @@ def _run_compare(args):
         args.normalize,
         args.jobs,
     )
-    summary = _summary(results)
-    note = _tuning_note() if args.baselines else None
-    _print_summary(summary, args.folds, args.normalize, note)
+    summary = _summary(results, task.metrics)
+    note = task.tuning_note() if args.baselines else None
+    _print_summary(summary, args.folds, args.normalize, task.metrics, note)
     if out is None:
         return
     config = {
         "command": "compare",
+        "task": task.name,
         "data": args.data,
         "features": args.features,
         "frame_kind": frame_kind,
@@ -343,11 +334,11 @@ def _run_compare(args):
         "normalize": args.normalize,
         "labeled_fractions": fractions,
         "folds": args.folds,
-        "max_iter": models["AAEEmotionRegressor"].max_iter,
+        "max_iter": models[task.aae.__name__].max_iter,
         "random_state": args.random_state,
         "jobs": args.jobs,
         "baselines": args.baselines,
-        "baseline_tuning": _tuning() if args.baselines else None,
+        "baseline_tuning": task.tuning() if args.baselines else None,
         "models": list(models),
         "n_samples": int(len(data.data)),
         # Per frame for sequences; the baselines then see twice as many.
@@ -356,5 +347,5 @@ def _run_compare(args):
         "n_groups": int(len(np.unique(data.groups))),
         "versions": _versions(),
     }
-    figures = _compare_figures(data, results, aae, fractions)
+    figures = _compare_figures(data, task, results, predictions, aae, fractions)
     _write_results(out, config, results, summary, predictions, figures, args.quiet)

@@ -35,12 +35,19 @@ examples:
   aae-sklearn compare --labeled-fraction 0.1 0.25 1 --baselines --out results/
   aae-sklearn compare --data features.csv --group-column speaker --normalize none
   aae-sklearn compare --data path/to/ravdess --features frames --baselines
+  aae-sklearn compare --task categories --labeled-fraction 0.1 0.25 1 --baselines
 
 --data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package), a
 CSV/parquet table (feature columns, valence, activation and dominance, and the
 group column) or a RAVDESS audio folder (eGeMAPS extracted once). With --out the
 folder receives results.json (settings, fold scores, summary and every
 out-of-fold prediction), results.csv, predictions.csv and PNG figures.
+
+--task categories classifies the emotion classes (the column emotion, category
+or EmoClass of a table) with AAEEmotionClassifier and SupervisedEmotionClassifier,
+scored by UAR (balanced accuracy) and WA (accuracy); --baselines then adds SVC
+(RBF) and LogisticRegression, balanced, their C tuned likewise by UAR, and --out
+receives confusion_matrices.csv and .png (test rows of all folds).
 
 --normalize speaker (the default) standardises each speaker's (group's) features
 with that speaker's own mean and standard deviation, in every fold, before every
@@ -129,6 +136,12 @@ def _parser():
         COMPARE_EPILOG,
     )
     cmp.add_argument("--data", default="bundled", help="bundled, a table or a folder")
+    cmp.add_argument(
+        "--task",
+        choices=["dimensions", "categories"],
+        default="dimensions",
+        help="valence, activation, dominance; or emotion classes (dimensions)",
+    )
     cmp.add_argument(
         "--features",
         choices=["egemaps", "frames"],

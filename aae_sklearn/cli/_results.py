@@ -12,21 +12,13 @@ import pandas as pd
 
 from .. import __version__
 from .._files import atomic_write
-from ..metrics import binned_accuracy, concordance_correlation_coefficient
-from ._io import METRICS, _names, _write_table
+from ._io import _names, _write_table
 
 
-def _scores(y_true, y_pred, target_names):
-    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
-    row = {f"ccc_{name}": value for name, value in zip(target_names, ccc, strict=True)}
-    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
-    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
-    return row
-
-
-def _summary(results):
-    """Mean and standard deviation over folds, one row per fraction and model."""
-    grouped = results.groupby(["labeled_fraction", "model"], sort=False)[list(METRICS)]
+def _summary(results, metrics):
+    """Mean and standard deviation over folds, one row per fraction and model,
+    of the columns ``metrics``."""
+    grouped = results.groupby(["labeled_fraction", "model"], sort=False)[list(metrics)]
     return (
         grouped.mean()
         .add_suffix("_mean")
@@ -35,7 +27,7 @@ def _summary(results):
     )
 
 
-def _print_summary(summary, folds, normalize, tuning_note=None):
+def _print_summary(summary, folds, normalize, metrics, tuning_note=None):
     scaling = (
         "features normalised per speaker"
         if normalize == "speaker"
@@ -51,7 +43,7 @@ def _print_summary(summary, folds, normalize, tuning_note=None):
                         block[f"{key}_mean"], block[f"{key}_std"], strict=True
                     )
                 ]
-                for key, label in METRICS.items()
+                for key, label in metrics.items()
             },
             index=block.index,
         ).T
@@ -86,36 +78,55 @@ def _flat(results):
     return results.drop(columns="best_params").join(params.add_prefix("best_"))
 
 
-def _compare_figures(data, results, aae, fractions):
+def _compare_figures(data, task, results, predictions, aae, fractions):
     """The figures of ``--out``, by file name."""
     from .. import plotting  # matplotlib is slow to import and only needed here
 
-    test = aae.test
-    if data.categories is not None:
-        categories = np.asarray(data.categories)[test]
-    else:
-        classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
-        categories = np.array(["negative", "neutral", "positive"])[classes]
+    name = task.aae.__name__
     first = f"{fractions[0]:.0%} labeled"
     figures = {
         "training_curves.png": plotting.plot_training_curves(
-            aae.history, title=f"AAEEmotionRegressor, fold 1, {first}"
-        ),
-        "emotion_latent.png": plotting.plot_emotion_latent(
+            aae.history, title=f"{name}, fold 1, {first}"
+        )
+    }
+    if task.name == "categories":
+        rows = predictions[predictions["labeled_fraction"] == fractions[0]]
+        pairs = {
+            model: (block["emotion_true"], block["emotion_pred"])
+            for model, block in rows.groupby("model", sort=False)
+        }
+        figures["confusion_matrices.png"] = plotting.plot_confusion_matrix(
+            pairs, title=f"Test rows of all folds, {first}"
+        )
+    else:
+        test = aae.test
+        if data.categories is not None:
+            categories = np.asarray(data.categories)[test]
+        else:
+            classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
+            categories = np.array(["negative", "neutral", "positive"])[classes]
+        figures["emotion_latent.png"] = plotting.plot_emotion_latent(
             aae.codes, categories, title=f"Emotion codes of fold 1's test rows, {first}"
-        ),
-        "predicted_vs_true.png": plotting.plot_predicted_vs_true(
+        )
+        figures["predicted_vs_true.png"] = plotting.plot_predicted_vs_true(
             np.vstack(aae.y_true),
             np.vstack(aae.y_pred),
             target_names=data.target_names,
-            title=f"AAEEmotionRegressor, test rows of all folds, {first}",
-        ),
-    }
+            title=f"{name}, test rows of all folds, {first}",
+        )
     if len(fractions) > 1:
         figures["gain_vs_labeled_fraction.png"] = (
-            plotting.plot_gain_vs_labeled_fraction(results, metric="valence_accuracy")
+            plotting.plot_gain_vs_labeled_fraction(results, metric=task.gain_metric)
         )
     return figures
+
+
+def _confusion_counts(predictions):
+    """Counts of (true, predicted) class per model and labeled fraction, pooled
+    over the folds: the confusion matrices of ``--task categories``."""
+    keys = ["model", "labeled_fraction", "emotion_true", "emotion_pred"]
+    counts = predictions.groupby(keys, sort=False).size().rename("count")
+    return counts.reset_index().sort_values(keys, kind="stable")
 
 
 def _frames_summary(data):
@@ -144,6 +155,8 @@ def _write_results(out, config, results, summary, predictions, figures, quiet):
             out / name, lambda file, f=figure: f.savefig(file, format="png", dpi=120)
         )
     tables = {"results.csv": _flat(results), "predictions.csv": predictions}
+    if config["task"] == "categories":
+        tables["confusion_matrices.csv"] = _confusion_counts(predictions)
     for name, table in tables.items():
         _write_table(table, out / name)
     atomic_write(out / "results.json", lambda file: file.write(text + "\n"), mode="w")

@@ -41,8 +41,25 @@ def _folder(root) -> Path:
     return path
 
 
-def _bunch(frame, target, groups, descr, return_X_y):
+def _check_target(target):
+    if target not in ("dimensions", "categories"):
+        raise ValueError(
+            f"target must be 'dimensions' or 'categories', got {target!r}."
+        )
+
+
+def _targets(frame, dimensions, target, column):
+    """The ``target`` array and ``target_names`` of a loader."""
+    if target == "categories":
+        return frame[column].to_numpy(dtype=object), [column]
+    return dimensions, list(TARGET_NAMES)
+
+
+def _bunch(frame, target, groups, descr, return_X_y, *, kind, column):
+    """The Bunch (or pair) of a corpus loader; ``kind`` is its ``target``
+    parameter, ``column`` the frame's column of emotion classes."""
     data = np.array(frame["path"].tolist(), dtype=object)
+    target, names = _targets(frame, target, kind, column)
     if return_X_y:
         return data, target
     return Bunch(
@@ -50,6 +67,6 @@ def _bunch(frame, target, groups, descr, return_X_y):
         target=target,
         groups=np.asarray(groups),
         frame=frame,
-        target_names=list(TARGET_NAMES),
+        target_names=names,
         DESCR=descr,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
+from ._corpus_common import _bunch, _check_target, _folder, _rating, _rescale_ratings
 from ._ravdess import TARGET_NAMES
 
 _IEMOCAP_SCALE = (1, 5)
@@ -119,7 +119,7 @@ def _parse_iemocap_file(path: Path, session: int) -> list:
     return rows
 
 
-def load_iemocap(root, *, return_X_y=False):
+def load_iemocap(root, *, target="dimensions", return_X_y=False):
     """Load IEMOCAP's utterance labels and the paths of its utterance wavs.
 
     The corpus index is the label files ``SessionN/dialog/EmoEvaluation/*.txt``.
@@ -133,6 +133,10 @@ def load_iemocap(root, *, return_X_y=False):
     ----------
     root : str or path-like
         Folder of the release, holding ``Session1`` ... ``Session5``.
+    target : {"dimensions", "categories"}, default="dimensions"
+        What ``target`` holds: valence, activation and dominance in [-1, 1], or
+        the emotion class of each utterance (the column ``emotion`` of ``frame``),
+        for the classifiers.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
 
@@ -201,6 +205,7 @@ def load_iemocap(root, *, return_X_y=False):
     >>> iemocap.groups.tolist(), iemocap.target.tolist()
     (['Ses01_F'], [[-0.25, 0.0, 1.0]])
     """
+    _check_target(target)
     root = _folder(root)
     rows = []
     sessions = {
@@ -223,8 +228,16 @@ def load_iemocap(root, *, return_X_y=False):
             f"{twice['utterance'].iloc[0]} is listed a second time."
         )
     frame.insert(0, "path", frame.pop("path"))
-    target = _rescale_ratings(
+    dimensions = _rescale_ratings(
         frame[[f"{t}_rating" for t in TARGET_NAMES]], *_IEMOCAP_SCALE
     )
-    frame[TARGET_NAMES] = target
-    return _bunch(frame, target, frame["speaker"], IEMOCAP_DESCR, return_X_y)
+    frame[TARGET_NAMES] = dimensions
+    return _bunch(
+        frame,
+        dimensions,
+        frame["speaker"],
+        IEMOCAP_DESCR,
+        return_X_y,
+        kind=target,
+        column="emotion",
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
+from ._corpus_common import _bunch, _check_target, _folder, _rating, _rescale_ratings
 from ._ravdess import TARGET_NAMES
 
 _MSP_SCALE = (1, 7)
@@ -57,7 +57,7 @@ def _read_csv_rows(path: Path):
         yield number, fields
 
 
-def load_msp_podcast(root, *, return_X_y=False):
+def load_msp_podcast(root, *, target="dimensions", return_X_y=False):
     """Load MSP-Podcast's consensus labels and the paths of its audio files.
 
     Reads ``root/Labels/labels_consensus.csv`` (columns ``FileName, EmoClass,
@@ -69,6 +69,10 @@ def load_msp_podcast(root, *, return_X_y=False):
     ----------
     root : str or path-like
         Folder of the release, holding ``Labels`` and ``Audios``.
+    target : {"dimensions", "categories"}, default="dimensions"
+        What ``target`` holds: valence, activation and dominance in [-1, 1], or
+        the emotion class of each utterance (the column ``EmoClass`` of ``frame``),
+        for the classifiers.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
 
@@ -133,6 +137,7 @@ def load_msp_podcast(root, *, return_X_y=False):
     >>> msp.groups.tolist(), msp.target.tolist()
     (['127'], [[1.0, 0.0, -0.5]])
     """
+    _check_target(target)
     path = _folder(root) / "Labels" / "labels_consensus.csv"
     if not path.is_file():
         raise ValueError(f"{path}: no such file.")
@@ -178,6 +183,14 @@ def load_msp_podcast(root, *, return_X_y=False):
     frame.insert(
         0, "path", [str(path.parents[1] / "Audios" / n) for n in frame["FileName"]]
     )
-    target = _rescale_ratings(frame[list(_MSP_RATINGS.values())], *_MSP_SCALE)
-    frame[TARGET_NAMES] = target
-    return _bunch(frame, target, frame["SpkrID"], MSP_PODCAST_DESCR, return_X_y)
+    dimensions = _rescale_ratings(frame[list(_MSP_RATINGS.values())], *_MSP_SCALE)
+    frame[TARGET_NAMES] = dimensions
+    return _bunch(
+        frame,
+        dimensions,
+        frame["SpkrID"],
+        MSP_PODCAST_DESCR,
+        return_X_y,
+        kind=target,
+        column="EmoClass",
+    )

@@ -105,13 +105,17 @@ def emotion_to_vad(emotions):
     return np.array([EMOTION_VAD[e] for e in emotions], dtype=np.float64)
 
 
-def load_ravdess_features(*, return_X_y=False):
+def load_ravdess_features(*, target="dimensions", return_X_y=False):
     """Load the bundled eGeMAPS functionals of RAVDESS speech (no download).
 
     Read more in the dataset description, ``load_ravdess_features().DESCR``.
 
     Parameters
     ----------
+    target : {"dimensions", "categories"}, default="dimensions"
+        What ``target`` holds: valence, activation and dominance in [-1, 1], or
+        the emotion class of each utterance (the column ``emotion`` of
+        ``frame``: 8 classes), for the classifiers.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
 
@@ -122,8 +126,9 @@ def load_ravdess_features(*, return_X_y=False):
 
         data : ndarray of shape (1440, 88)
             eGeMAPSv02 functionals.
-        target : ndarray of shape (1440, 3)
-            Valence, activation and dominance in [-1, 1].
+        target : ndarray of shape (1440, 3) or (1440,)
+            Valence, activation and dominance in [-1, 1]; or the emotion
+            classes, as str.
         groups : ndarray of shape (1440,)
             Actor (speaker) of each utterance, 1-24.
         frame : pandas.DataFrame
@@ -132,7 +137,7 @@ def load_ravdess_features(*, return_X_y=False):
         feature_names : list of str
             openSMILE's names of the 88 features.
         target_names : list of str
-            ``["valence", "activation", "dominance"]``.
+            ``["valence", "activation", "dominance"]``, or ``["emotion"]``.
         DESCR : str
             Description, target mapping, licence (CC BY-NC-SA 4.0) and
             attribution.
@@ -146,6 +151,10 @@ def load_ravdess_features(*, return_X_y=False):
     >>> ravdess.data.shape, ravdess.target.shape
     ((1440, 88), (1440, 3))
     """
+    if target not in ("dimensions", "categories"):
+        raise ValueError(
+            f"target must be 'dimensions' or 'categories', got {target!r}."
+        )
     source = resources.files("aae_sklearn.datasets") / "data/ravdess_egemaps.csv.gz"
     with resources.as_file(source) as path:
         table = pd.read_csv(path, compression="gzip")
@@ -155,7 +164,9 @@ def load_ravdess_features(*, return_X_y=False):
     targets = pd.DataFrame(emotion_to_vad(table["emotion"]), columns=TARGET_NAMES)
     frame = pd.concat([table[metadata], targets, table[feature_names]], axis=1)
     X = table[feature_names].to_numpy(dtype=np.float64)
-    y = targets.to_numpy()
+    y, names = targets.to_numpy(), list(TARGET_NAMES)
+    if target == "categories":
+        y, names = table["emotion"].to_numpy(dtype=object), ["emotion"]
     if return_X_y:
         return X, y
     return Bunch(
@@ -164,6 +175,6 @@ def load_ravdess_features(*, return_X_y=False):
         groups=table["actor"].to_numpy(),
         frame=frame,
         feature_names=feature_names,
-        target_names=list(TARGET_NAMES),
+        target_names=names,
         DESCR=DESCR,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder
+from ._corpus_common import _bunch, _check_target, _folder
 from ._ravdess import TARGET_NAMES, emotion_to_vad
 
 _RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
@@ -100,7 +100,7 @@ def _parse_ravdess_name(path: Path) -> dict:
     }
 
 
-def load_ravdess(root, *, return_X_y=False):
+def load_ravdess(root, *, target="dimensions", return_X_y=False):
     """Load a local RAVDESS folder: audio paths and labels from the file names.
 
     Every ``.wav`` or ``.flac`` file under ``root`` (searched recursively, so the
@@ -112,6 +112,10 @@ def load_ravdess(root, *, return_X_y=False):
     ----------
     root : str or path-like
         Folder holding the ``Actor_XX`` folders.
+    target : {"dimensions", "categories"}, default="dimensions"
+        What ``target`` holds: valence, activation and dominance in [-1, 1], or
+        the emotion class of each utterance (the column ``emotion`` of ``frame``),
+        for the classifiers.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
 
@@ -179,6 +183,7 @@ def load_ravdess(root, *, return_X_y=False):
     >>> ravdess.target.tolist() == [[-2 / 3, 2 / 3, 2 / 3]]
     True
     """
+    _check_target(target)
     root = _folder(root)
     # By the end of the name, not Path.suffix: that misses a file named ".wav".
     audio = [p for p in root.rglob("*") if p.name.lower().endswith((".wav", ".flac"))]
@@ -195,9 +200,17 @@ def load_ravdess(root, *, return_X_y=False):
         seen[stem] = path
         rows.append(row)
     frame = pd.DataFrame(rows)
-    target = emotion_to_vad(frame["emotion"])
-    frame[TARGET_NAMES] = target
-    return _bunch(frame, target, frame["actor"], RAVDESS_DESCR, return_X_y)
+    dimensions = emotion_to_vad(frame["emotion"])
+    frame[TARGET_NAMES] = dimensions
+    return _bunch(
+        frame,
+        dimensions,
+        frame["actor"],
+        RAVDESS_DESCR,
+        return_X_y,
+        kind=target,
+        column="emotion",
+    )
 
 
 SAMPLE_DESCR = """\
@@ -223,7 +236,7 @@ https://doi.org/10.1371/journal.pone.0196391 (Zenodo record 1188976).
 """
 
 
-def load_ravdess_sample(*, return_X_y=False):
+def load_ravdess_sample(*, target="dimensions", return_X_y=False):
     """Load the 16 RAVDESS audio files bundled with the package.
 
     One utterance per emotion of actors 23 and 24, in RAVDESS's own folder layout,
@@ -232,6 +245,8 @@ def load_ravdess_sample(*, return_X_y=False):
 
     Parameters
     ----------
+    target : {"dimensions", "categories"}, default="dimensions"
+        As in :func:`load_ravdess`.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
 
@@ -259,7 +274,7 @@ def load_ravdess_sample(*, return_X_y=False):
     8
     """
     folder = resources.files("aae_sklearn.datasets") / "data" / "ravdess_sample"
-    sample = load_ravdess(Path(str(folder)))
+    sample = load_ravdess(Path(str(folder)), target=target)
     if return_X_y:
         return sample.data, sample.target
     sample.DESCR = SAMPLE_DESCR

@@ -9,7 +9,11 @@ import pandas as pd
 
 from ._common import _figure
 
-_AAE, _SUPERVISED = "AAEEmotionRegressor", "SupervisedEmotionRegressor"
+# The autoencoders and their baselines, whose gain the right panel shows.
+_PAIRS = [
+    ("AAEEmotionRegressor", "SupervisedEmotionRegressor"),
+    ("AAEEmotionClassifier", "SupervisedEmotionClassifier"),
+]
 
 
 def _check_columns(frame, required, name):
@@ -34,9 +38,10 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
 
     The left panel shows each model's mean over folds, with a band of one
     standard deviation. When the table holds both ``AAEEmotionRegressor`` and
-    ``SupervisedEmotionRegressor``, a right panel shows the gain of the
-    autoencoder over its baseline, paired by fold (the difference is taken fold
-    by fold, then averaged), with its standard deviation and a zero line.
+    ``SupervisedEmotionRegressor`` (or both classifiers), a right panel shows
+    the gain of the autoencoder over its baseline, paired by fold (the
+    difference is taken fold by fold, then averaged), with its standard
+    deviation and a zero line.
 
     Accuracies and recalls (metric names containing "accuracy", "uar" or
     "recall", fractions in [0, 1]) are shown in percent and their gain in
@@ -92,10 +97,10 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
         )
     scale, unit, gain_unit = _metric_scale(metric)
     table = results[keys].assign(value=scale * results[metric].astype(float))
-    models = sorted(
-        table["model"].unique(), key=lambda m: (m not in (_AAE, _SUPERVISED), m)
-    )
-    both = _AAE in models and _SUPERVISED in models
+    names = set(table["model"])
+    pair = next((p for p in _PAIRS if set(p) <= names), None)
+    both = pair is not None
+    models = sorted(names, key=lambda m: (not both or m not in pair, m))
 
     fig, axes = _figure(2 if both else 1, panel_size=(5.5, 4.2))
     for i, model in enumerate(models):
@@ -108,7 +113,7 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
 
     if both:
         wide = table.pivot(index=["labeled_fraction", "fold"], columns="model")
-        gain = (wide["value", _AAE] - wide["value", _SUPERVISED]).dropna()
+        gain = (wide["value", pair[0]] - wide["value", pair[1]]).dropna()
         gain = gain.rename("value").reset_index()
         _band(axes[1], _mean_std(gain), "black", "AAE − supervised (mean ± s.d.)")
         axes[1].axhline(0, color="grey", linestyle="--", lw=1, label="no gain")
