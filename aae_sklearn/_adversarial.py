@@ -9,7 +9,6 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import _layer_sizes
 from ._networks import (
     Discriminator,
     GaussianPrior,
@@ -17,6 +16,7 @@ from ._networks import (
     SequenceDecoder,
     UniformPrior,
 )
+from ._validation import _layer_sizes
 
 # reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
 # ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,

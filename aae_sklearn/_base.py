@@ -28,7 +28,9 @@ from ._training import (
 from ._validation import (
     METRICS,
     PARAMETER_CONSTRAINTS,
-    layer_sizes,
+    _architecture,
+    _check_params,
+    _layer_sizes,
     resolve_encoder,
     score_columns,
     split_validation,
@@ -63,27 +65,6 @@ FITTED_ATTRIBUTES = {
     "history_": "history",
     "net_": "net",
 }
-
-
-def _layer_sizes(estimator, name):
-    """The parameter ``name`` of ``estimator`` as a tuple of positive ints."""
-    return layer_sizes(getattr(estimator, name), name)
-
-
-def _architecture(estimator):
-    """An uninitialised net of the fitted ``estimator``'s architecture, for
-    :mod:`._persistence` (emotion prior: Gaussian, for want of labels)."""
-    hidden = _layer_sizes(estimator, "hidden_layer_sizes")
-    return estimator._build_net(
-        estimator.n_features_in_, estimator.n_outputs_, None, hidden
-    )
-
-
-def _check_params(estimator):
-    """Validate ``estimator``'s parameters as ``fit`` does (for load)."""
-    estimator._validate_params()
-    for name in estimator._layer_parameters:
-        _layer_sizes(estimator, name)
 
 
 class _BaseEmotionEstimator(BaseEstimator):

@@ -144,3 +144,27 @@ def resolve_encoder(encoder, kind):
             "use encoder='auto' to choose from the input."
         )
     return encoder
+
+
+# -- hooks of the model-file registry (see _persistence.register) --------------
+
+
+def _layer_sizes(estimator, name):
+    """The parameter ``name`` of ``estimator`` as a tuple of positive ints."""
+    return layer_sizes(getattr(estimator, name), name)
+
+
+def _architecture(estimator):
+    """An uninitialised net of the fitted ``estimator``'s architecture, for
+    :mod:`._persistence` (emotion prior: Gaussian, for want of labels)."""
+    hidden = _layer_sizes(estimator, "hidden_layer_sizes")
+    return estimator._build_net(
+        estimator.n_features_in_, estimator.n_outputs_, None, hidden
+    )
+
+
+def _check_params(estimator):
+    """Validate ``estimator``'s parameters as ``fit`` does (for load)."""
+    estimator._validate_params()
+    for name in estimator._layer_parameters:
+        _layer_sizes(estimator, name)

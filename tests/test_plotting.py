@@ -16,6 +16,7 @@ from aae_sklearn import AAEEmotionRegressor
 from aae_sklearn.datasets import make_emotion_regression
 from aae_sklearn.metrics import concordance_correlation_coefficient
 from aae_sklearn.plotting import (
+    plot_confusion_matrix,
     plot_emotion_latent,
     plot_gain_vs_labeled_fraction,
     plot_predicted_vs_true,
@@ -304,3 +305,49 @@ def test_gain_errors():
         plot_gain_vs_labeled_fraction(results, metric="valence_uar")
     with pytest.raises(ValueError, match="more than once"):
         plot_gain_vs_labeled_fraction(pd.concat([results, results.iloc[:1]]))
+
+
+def test_confusion_matrices_one_panel_per_model():
+    y_true = ["sad", "sad", "happy", "angry", "angry"]
+    fig = plot_confusion_matrix(
+        {
+            "AAE": (y_true, ["sad", "happy", "happy", "angry", "angry"]),
+            "baseline": (y_true, ["sad"] * 5),
+        },
+        title="fold 1",
+    )
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["AAE: UAR = 0.833", "baseline: UAR = 0.333"]
+    assert fig.get_suptitle() == "fold 1"
+    # Rows are true classes, in sorted order; cells the share of the true class.
+    image = fig.axes[0].images[0].get_array()
+    np.testing.assert_allclose(image, [[1, 0, 0], [0, 1, 0], [0, 0.5, 0.5]])
+    counts = plot_confusion_matrix({"": (y_true, y_true)}, normalize=None)
+    assert counts.axes[0].get_title() == "UAR = 1.000"
+    np.testing.assert_array_equal(
+        counts.axes[0].images[0].get_array(), np.diag([2, 1, 2])
+    )
+
+
+@pytest.mark.parametrize(
+    "predictions, message",
+    [({}, "no model"), ({"m": ([], [])}, "non-empty"), ({"m": ([1], [1, 2])}, "one")],
+)
+def test_confusion_matrix_refuses_bad_input(predictions, message):
+    with pytest.raises(ValueError, match=message):
+        plot_confusion_matrix(predictions)
+
+
+def test_gain_panel_for_the_classifiers():
+    results = pd.DataFrame(
+        {
+            "model": ["AAEEmotionClassifier"] * 4 + ["SupervisedEmotionClassifier"] * 4,
+            "labeled_fraction": [0.25, 0.25, 1.0, 1.0] * 2,
+            "fold": [0, 1, 0, 1] * 2,
+            "uar": [0.5, 0.6, 0.7, 0.7, 0.4, 0.5, 0.7, 0.8],
+        }
+    )
+    fig = plot_gain_vs_labeled_fraction(results, metric="uar")
+    assert len(fig.axes) == 2  # the classifiers' gain, paired by fold
+    gain = fig.axes[1].lines[0].get_ydata()
+    assert_allclose(gain, [10, -5])  # percentage points at 25 % and 100 %

@@ -10,7 +10,16 @@ import pytest
 import aae_sklearn
 
 PACKAGE = Path(aae_sklearn.__file__).parent
-ESTIMATOR_MODULES = ["_base.py", "_supervised.py", "_aae.py", "_persistence.py"]
+ESTIMATOR_MODULES = [
+    "_base.py",
+    "_supervised.py",
+    "_aae.py",
+    "_adversarial.py",
+    "_classes.py",
+    "_aae_classifier.py",
+    "_supervised_classifier.py",
+    "_persistence.py",
+]
 # Expressions that stand for a net, one of its callbacks or optimizers.
 ENGINE_OBJECT = re.compile(r"net|callback|stopper|optimizer|checkpoint", re.IGNORECASE)
 
@@ -85,6 +94,10 @@ def test_training_engine_imports_no_estimator():
         "aae_sklearn._base",
         "aae_sklearn._supervised",
         "aae_sklearn._aae",
+        "aae_sklearn._adversarial",
+        "aae_sklearn._classes",
+        "aae_sklearn._aae_classifier",
+        "aae_sklearn._supervised_classifier",
         "aae_sklearn._persistence",
         "aae_sklearn.cli",
     }
