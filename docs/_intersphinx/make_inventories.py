@@ -97,6 +97,7 @@ LABELS = {
             "auto_examples/miscellaneous/plot_set_output.html",
         ),
         ("r2_score", "std:label", "modules/model_evaluation.html#r2-score"),
+        ("accuracy_score", "std:label", "modules/model_evaluation.html#accuracy-score"),
         ("meta-estimator", "std:term", "glossary.html#term-meta-estimator"),
     ],
 }
