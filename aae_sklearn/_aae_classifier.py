@@ -134,7 +134,7 @@ class AAEEmotionClassifier(
         activation="relu",
         dropout=0.3,
         alpha=1e-3,
-        class_weight=None,
+        class_weight="balanced",
         input_scaling="auto",
         batch_size=64,
         learning_rate_init=1e-3,

@@ -23,6 +23,9 @@ report on all actors with the chosen defaults, as the ablation protocol does::
         --out classes_tune.csv
     python benchmarks/bench_classes.py --seeds 0 1 2 --baselines --out classes.csv
 
+``--corpus emodb`` runs the same on EmoDB (7 classes, 10 speakers; use
+``--folds 5``), from the eGeMAPS functionals ``benchmarks/_emodb.py`` caches.
+
 Every fit's scores are appended to ``--out`` as it finishes, and a rerun skips
 the fits already there, so that an interrupted study resumes; the summary (mean
 and standard deviation over seeds and folds, and the AAE's lead) is printed at
@@ -112,8 +115,14 @@ def done_keys(out):
 
 
 def run(args):
-    data = load_ravdess_features()
-    X, y, groups = data.data, data.frame["emotion"].to_numpy(), np.asarray(data.groups)
+    if args.corpus == "emodb":
+        from _emodb import load_emodb_features  # a benchmark helper beside this file
+
+        data = load_emodb_features()
+        X, y, groups = data.data, data.categories, np.asarray(data.groups)
+    else:
+        data = load_ravdess_features(target="categories")
+        X, y, groups = data.data, data.target, np.asarray(data.groups)
     if args.actors:
         first, last = map(int, args.actors.split("-"))
         keep = (groups >= first) & (groups <= last)
@@ -190,6 +199,12 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--fractions", type=float, nargs="+", default=[1.0, 0.25, 0.1])
     parser.add_argument("--folds", type=int, default=6)
+    parser.add_argument(
+        "--corpus",
+        choices=["ravdess", "emodb"],
+        default="ravdess",
+        help="RAVDESS (bundled) or EmoDB (../shared/data/emodb, 7 classes)",
+    )
     parser.add_argument("--actors", help="a range such as 1-12 (default: all)")
     parser.add_argument(
         "--models",

@@ -109,15 +109,19 @@ def test_bad_labels_are_errors(Classifier, y, message, class_data):
 
 def test_class_weight_shifts_predictions_to_the_weighted_class(class_data):
     X, y, _ = class_data
-    plain = make(SupervisedEmotionClassifier, early_stopping=False).fit(X, y)
+    plain = make(
+        SupervisedEmotionClassifier, early_stopping=False, class_weight=None
+    ).fit(X, y)
     weighted = make(
         SupervisedEmotionClassifier,
         early_stopping=False,
         class_weight={"sad": 20.0},
     ).fit(X, y)
     assert (weighted.predict(X) == "sad").sum() > (plain.predict(X) == "sad").sum()
-    balanced = make(SupervisedEmotionClassifier, class_weight="balanced")
-    assert balanced.fit(X[:100], y[:100]).net_.class_weight is not None
+    balanced = make(SupervisedEmotionClassifier).fit(X[:100], y[:100])  # default
+    _, counts = np.unique(y[:100], return_counts=True)
+    assert_allclose(balanced.net_.class_weight, 100 / (4 * counts))
+    assert plain.net_.class_weight is None
 
 
 def test_the_class_part_is_a_softmax_and_its_prior_one_hot(class_data):
