@@ -381,6 +381,31 @@ def test_compare_on_frame_sequences(kind, n_features, two_actors, tmp_path, caps
     _no_leftovers(out)
 
 
+def test_compare_emotion_classes_of_frame_sequences(two_actors, tmp_path, capsys):
+    out = tmp_path / "classes"
+    argv = ["compare", "--task", "categories", "--data", str(two_actors)]
+    argv += ["--features", "frames", "--folds", "2", "--baselines", "--jobs", "1"]
+    assert main([*argv, "--max-iter", "2", "-q", "--out", str(out)]) == 0
+    assert "SVC" in capsys.readouterr().out
+    results = pd.read_csv(out / "results.csv")
+    assert results["model"].tolist()[:2] == [
+        "AAEEmotionClassifier",
+        "SupervisedEmotionClassifier",
+    ]
+    counts = pd.read_csv(out / "confusion_matrices.csv")
+    assert set(counts["emotion_true"]) <= {
+        "neutral",
+        "calm",
+        "happy",
+        "sad",
+        "angry",
+        "fearful",
+        "disgust",
+        "surprised",
+    }
+    assert counts.groupby("model")["count"].sum().eq(16).all()
+
+
 def test_compare_normalises_frames_per_speaker():
     rng = np.random.default_rng(0)
     sequences = np.empty(5, dtype=object)

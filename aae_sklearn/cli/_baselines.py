@@ -148,8 +148,11 @@ def _best_params(model):
 
 
 def _n_iter(model):
+    """Epochs or iterations of the model's last step; the most of them where
+    it keeps one count per class (LogisticRegression)."""
     final = model[-1] if isinstance(model, Pipeline) else model
-    return getattr(final, "n_iter_", None)
+    n_iter = getattr(final, "n_iter_", None)
+    return None if n_iter is None else int(np.max(n_iter))
 
 
 def _standardized_frames(sequences, groups):
