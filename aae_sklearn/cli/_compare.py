@@ -2,6 +2,7 @@
 
 # License: BSD-3-Clause
 
+import signal
 import sys
 import time
 import warnings
@@ -169,6 +170,11 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
     return result
 
 
+def _ignore_sigint():
+    """Worker initializer: leave Ctrl-C to the parent process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _predictions(task, name, fraction, fold, data, test, y_pred):
     """One row per test row: who, the true and the predicted targets."""
     return pd.DataFrame(
@@ -211,7 +217,11 @@ def _cross_validate(
         bar,
         # One torch (and BLAS) thread per worker: two workers on two cores, not
         # four threads; a fit then sums as it would in a one-thread process.
-        parallel_config(backend="loky", inner_max_num_threads=1),
+        # Workers ignore Ctrl-C: the command stops them (and prints no
+        # traceback of theirs).
+        parallel_config(
+            backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
+        ),
     ):
         scaled = [
             _normalized(X, groups, train, test, normalize, sequences)
@@ -230,12 +240,18 @@ def _cross_validate(
             for fraction, fold, name in keys
         )
         results = Parallel(n_jobs=jobs, return_as="generator", batch_size=1)(tasks)
-        for fraction, fold, name in keys:
-            # The first fit not yet done (with --jobs 1, the one running).
-            bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
-            fitted[fraction, fold, name] = result = next(results)
-            _notes.replay(result.warnings)  # shown as notes when the command ends
-            bar.update()
+        try:
+            for fraction, fold, name in keys:
+                # The first fit not yet done (with --jobs 1, the one running).
+                bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
+                fitted[fraction, fold, name] = result = next(results)
+                _notes.replay(result.warnings)  # shown as notes when the command ends
+                bar.update()
+        finally:
+            with warnings.catch_warnings():
+                # joblib's advice on a generator closed early: not the user's.
+                warnings.simplefilter("ignore")
+                results.close()
     untuned = sum(
         isinstance(models[key[2]], GridSearchCV) and fitted[key].best_params is None
         for key in keys
