@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._ravdess import TARGET_NAMES
+from ._ravdess import _targets
 
 # ASCII only: float() also accepts "1_0", "nan", "inf" and non-ASCII digits.
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
@@ -39,20 +39,6 @@ def _folder(root) -> Path:
     if not path.is_dir():
         raise ValueError(f"{path} is not a folder.")
     return path
-
-
-def _check_target(target):
-    if target not in ("dimensions", "categories"):
-        raise ValueError(
-            f"target must be 'dimensions' or 'categories', got {target!r}."
-        )
-
-
-def _targets(frame, dimensions, target, column):
-    """The ``target`` array and ``target_names`` of a loader."""
-    if target == "categories":
-        return frame[column].to_numpy(dtype=object), [column]
-    return dimensions, list(TARGET_NAMES)
 
 
 def _bunch(frame, target, groups, descr, return_X_y, *, kind, column):

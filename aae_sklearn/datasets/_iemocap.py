@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _check_target, _folder, _rating, _rescale_ratings
-from ._ravdess import TARGET_NAMES
+from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
+from ._ravdess import TARGET_NAMES, _check_target
 
 _IEMOCAP_SCALE = (1, 5)
 _IEMOCAP_EMOTIONS = {

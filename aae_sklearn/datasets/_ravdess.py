@@ -71,6 +71,24 @@ References
 """
 
 
+# The ``target`` parameter of every loader, this one's and the corpus loaders'.
+
+
+def _check_target(target):
+    """Raise unless ``target`` is a loader's ``target`` option."""
+    if target not in ("dimensions", "categories"):
+        raise ValueError(
+            f"target must be 'dimensions' or 'categories', got {target!r}."
+        )
+
+
+def _targets(frame, dimensions, target, column):
+    """The ``target`` array and ``target_names`` of a loader."""
+    if target == "categories":
+        return frame[column].to_numpy(dtype=object), [column]
+    return dimensions, list(TARGET_NAMES)
+
+
 def emotion_to_vad(emotions):
     """Map emotion category names to (valence, activation, dominance).
 
@@ -151,10 +169,7 @@ def load_ravdess_features(*, target="dimensions", return_X_y=False):
     >>> ravdess.data.shape, ravdess.target.shape
     ((1440, 88), (1440, 3))
     """
-    if target not in ("dimensions", "categories"):
-        raise ValueError(
-            f"target must be 'dimensions' or 'categories', got {target!r}."
-        )
+    _check_target(target)
     source = resources.files("aae_sklearn.datasets") / "data/ravdess_egemaps.csv.gz"
     with resources.as_file(source) as path:
         table = pd.read_csv(path, compression="gzip")
@@ -164,9 +179,7 @@ def load_ravdess_features(*, target="dimensions", return_X_y=False):
     targets = pd.DataFrame(emotion_to_vad(table["emotion"]), columns=TARGET_NAMES)
     frame = pd.concat([table[metadata], targets, table[feature_names]], axis=1)
     X = table[feature_names].to_numpy(dtype=np.float64)
-    y, names = targets.to_numpy(), list(TARGET_NAMES)
-    if target == "categories":
-        y, names = table["emotion"].to_numpy(dtype=object), ["emotion"]
+    y, names = _targets(table, targets.to_numpy(), target, "emotion")
     if return_X_y:
         return X, y
     return Bunch(

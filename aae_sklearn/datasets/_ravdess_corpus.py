@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _check_target, _folder
-from ._ravdess import TARGET_NAMES, emotion_to_vad
+from ._corpus_common import _bunch, _folder
+from ._ravdess import TARGET_NAMES, _check_target, emotion_to_vad
 
 _RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
     "modality": {1: "audio-video", 2: "video-only", 3: "audio-only"},
