@@ -44,23 +44,16 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
-from sklearn.model_selection import GridSearchCV, GroupKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
+from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionClassifier, SupervisedEmotionClassifier
+from aae_sklearn.cli._baselines import _class_baselines, _fit
 from aae_sklearn.datasets import load_ravdess_features
 from aae_sklearn.exceptions import FarOutInputWarning
 from aae_sklearn.features import GroupStandardScaler
 
 KEY = ["tag", "model", "seed", "fraction", "fold"]
-GRIDS = {
-    "SVC": {"svc__C": [0.1, 1.0, 10.0]},
-    "LogisticRegression": {"logisticregression__C": [0.01, 0.1, 1.0]},
-}
 
 
 def networks(params, seed):
@@ -76,16 +69,6 @@ def networks(params, seed):
     return models
 
 
-def baselines(seed):
-    return {
-        "SVC": make_pipeline(StandardScaler(), SVC(class_weight="balanced")),
-        "LogisticRegression": make_pipeline(
-            StandardScaler(),
-            LogisticRegression(class_weight="balanced", max_iter=2000),
-        ),
-    }
-
-
 def fit_predict(name, model, X_train, y_train, labeled, groups, X_test):
     """Fit ``model`` on the training fold (the AAE on every row, unlabeled ones
     marked -1; the others on the labeled rows) and predict the test rows."""
@@ -96,14 +79,8 @@ def fit_predict(name, model, X_train, y_train, labeled, groups, X_test):
     if name == "supervised":
         model.fit(X_train[labeled], y_train[labeled])
         return model.predict(X_test), model.n_iter_
-    n_groups = len(np.unique(groups[labeled]))
-    search = GridSearchCV(
-        model,
-        GRIDS[name],
-        scoring="balanced_accuracy",
-        cv=GroupKFold(n_splits=min(3, n_groups)),
-    )
-    search.fit(X_train[labeled], y_train[labeled], groups=groups[labeled])
+    # The baselines of `aae-sklearn compare --task categories`, tuned as there.
+    search = _fit(model, X_train[labeled], y_train[labeled], groups[labeled])
     return search.predict(X_test), None
 
 
@@ -139,7 +116,7 @@ def run(args):
             order = np.random.default_rng([seed, fold]).permutation(len(train))
             models = networks(params, seed)
             if args.baselines:
-                models.update(baselines(seed))
+                models.update(_class_baselines(seed))
             models = {k: v for k, v in models.items() if k in args.models}
             for fraction in args.fractions:
                 labeled = np.sort(order[: round(fraction * len(train))])
