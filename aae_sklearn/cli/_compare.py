@@ -18,7 +18,6 @@ from tqdm import tqdm
 
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from ..datasets import load_ravdess, load_ravdess_features
-from ..exceptions import TrainingInterruptedWarning
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized
 from ._io import (
@@ -153,6 +152,8 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
             model = _fit(
                 model, X_train[labeled], y_train[labeled], groups_train[labeled]
             )
+        if _notes.interrupted(caught):  # nothing to predict with
+            raise KeyboardInterrupt
         result = Bunch(
             fit_time=time.perf_counter() - start,
             y_pred=model.predict(X_test),
@@ -161,8 +162,6 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
         )
         if figures:
             result.history, result.codes = model.history_, model.transform(X_test)
-    if any(issubclass(w.category, TrainingInterruptedWarning) for w in caught):
-        raise KeyboardInterrupt
     # Text, not the warning object: every category pickles, not every message.
     result.warnings = [
         (str(w.message), w.category, w.filename, w.lineno) for w in caught

@@ -49,6 +49,12 @@ NOTES = {
 }
 
 
+def interrupted(caught):
+    """Whether Ctrl-C ended a fit whose warnings are ``caught``
+    (:class:`warnings.WarningMessage` objects)."""
+    return any(issubclass(w.category, TrainingInterruptedWarning) for w in caught)
+
+
 def replay(caught):
     """Issue again the warnings ``caught`` elsewhere (a worker, a recorded fit).
 
@@ -60,7 +66,7 @@ def replay(caught):
     caught = [
         w if hasattr(w, "category") else warnings.WarningMessage(*w) for w in caught
     ]
-    if any(issubclass(w.category, TrainingInterruptedWarning) for w in caught):
+    if interrupted(caught):
         raise KeyboardInterrupt
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
