@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FITTED_ATTRIBUTES
 from ._docstrings import _COMMON_PARAMS_DOC
-from ._validation import PARAMETER_CONSTRAINTS
+from ._validation import PARAMETER_CONSTRAINTS, check_same_length
 
 # The label of unlabeled rows, as in scikit-learn's semi-supervised estimators.
 UNLABELED = -1
@@ -127,10 +127,7 @@ class _ClassifierPlumbing:
                 f"Mark unlabeled rows with the label {UNLABELED}."
             )
         y = column_or_1d(y, warn=True)
-        if len(y) != len(X):
-            raise ValueError(
-                f"X has {len(X)} rows but y has {len(y)}; they must match."
-            )
+        check_same_length(X, y)
         labeled = ~np.fromiter((_is_unlabeled(v) for v in y), bool, len(y))
         if not labeled.any():
             raise ValueError(
@@ -226,5 +223,5 @@ class _ClassifierPlumbing:
         y_pred : ndarray of shape (n_samples,)
             The most probable class of each row, one of ``classes_``.
         """
-        check_is_fitted(self)
+        check_is_fitted(self)  # before classes_ is read
         return self.classes_[self._logits(X).argmax(axis=1)]

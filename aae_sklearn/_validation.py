@@ -70,6 +70,12 @@ def layer_sizes(sizes, name):
     return tuple(int(s) for s in sizes)
 
 
+def check_same_length(X, y):
+    """Raise unless ``X`` and ``y`` have as many rows."""
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)}; they must match.")
+
+
 def validate_targets(X, y, estimator_name):
     """``y``'s number of dimensions and ``y`` as 2-D floats, checked against
     ``X``: NaN marks a missing label; at least one label per column."""
@@ -87,8 +93,7 @@ def validate_targets(X, y, estimator_name):
     )
     if y.ndim > 2:
         raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}.")
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}; they must match.")
+    check_same_length(X, y)
     Y = y.reshape(len(y), -1)
     if np.isinf(Y).any():
         raise ValueError("y contains infinity; use NaN to mark a missing label.")
