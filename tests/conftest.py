@@ -16,6 +16,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
+EMODB = RAVDESS.parent / "emodb"
 
 # Small networks that train in well under a second on CPU.
 # Early stopping on, as most tests judge the validation score it records (the
@@ -68,6 +69,14 @@ def ravdess_root():
     if not (RAVDESS / "labels.csv").is_file():
         pytest.skip(f"RAVDESS speech not found at {RAVDESS}")
     return RAVDESS
+
+
+@pytest.fixture(scope="session")
+def emodb_root():
+    """The shared EmoDB folder; tests that need it skip where it is absent."""
+    if not (EMODB / "labels.csv").is_file():
+        pytest.skip(f"EmoDB speech not found at {EMODB}")
+    return EMODB
 
 
 @pytest.fixture

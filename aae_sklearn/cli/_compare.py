@@ -17,24 +17,10 @@ from sklearn.utils import Bunch
 from tqdm import tqdm
 
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
-from ..datasets import load_ravdess, load_ravdess_features
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized
-from ._io import (
-    CATEGORY_COLUMNS,
-    FRAME_KINDS,
-    FRAME_MS,
-    TARGETS,
-    _check_output,
-    _feature_columns,
-    _frames,
-    _functionals,
-    _matrix,
-    _names,
-    _read_table,
-    _require_columns,
-    _UsageError,
-)
+from ._data import BUNDLED, _compare_data, _cross_corpus
+from ._io import FRAME_KINDS, FRAME_MS, _check_output, _UsageError
 from ._results import (
     _compare_figures,
     _frames_summary,
@@ -44,78 +30,6 @@ from ._results import (
     _write_results,
 )
 from ._tasks import TASKS
-
-# Columns that name the speaker in the corpus loaders' tables, for a hint.
-SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
-
-
-def _require_group_column(table, group_column, path):
-    """Fail, with a hint at the right ``--group-column``, if the table lacks it."""
-    if group_column in table.columns:
-        return
-    present = [c for c in SPEAKER_COLUMNS if c in table.columns]
-    hint = (
-        f"; it has {present[0]!r}: pass --group-column {present[0]}"
-        if present
-        else "; name the column of speakers with --group-column"
-    )
-    raise ValueError(
-        f"{path}: no group column {group_column!r} (the speakers that GroupKFold "
-        f"keeps apart){hint}."
-    )
-
-
-def _compare_data(source, group_column, quiet, frame_kind=None):
-    """X, y, groups and categories (None if unknown) of ``--data``.
-
-    With a ``frame_kind``, ``--data`` is an audio folder and X its frame
-    sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
-    """
-    if source == "bundled":
-        data = load_ravdess_features()
-        return Bunch(
-            source="the bundled table",
-            data=data.data,
-            target=data.target,
-            groups=data.groups,
-            categories=data.frame["emotion"].to_numpy(),
-            target_names=data.target_names,
-        )
-    path = Path(source)
-    if path.is_dir():
-        corpus = load_ravdess(path)
-        if frame_kind is None:
-            features, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
-            features = features.to_numpy()
-        else:
-            features, _ = _frames(corpus.data, frame_kind, 2, False, quiet)
-        return Bunch(
-            source=str(path),
-            data=features,
-            target=corpus.target,
-            groups=corpus.groups,
-            categories=corpus.frame["emotion"].to_numpy(),
-            target_names=corpus.target_names,
-        )
-    table = _read_table(path)
-    _require_columns(table, TARGETS, path)
-    _require_group_column(table, group_column, path)
-    X = _matrix(table, _feature_columns(table, {*TARGETS, group_column}), path)
-    y = _matrix(table, TARGETS, path, what="target")
-    empty = [
-        t for t, ok in zip(TARGETS, np.isfinite(y).all(axis=0), strict=True) if not ok
-    ]
-    if empty:
-        raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
-    category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
-    return Bunch(
-        source=str(path),
-        data=X,
-        target=y,
-        groups=table[group_column].to_numpy(),
-        categories=None if category is None else table[category].to_numpy(),
-        target_names=TARGETS,
-    )
 
 
 def _models(task, max_iter, random_state, baselines, sequences=False):
@@ -132,13 +46,14 @@ def _models(task, max_iter, random_state, baselines, sequences=False):
     return models
 
 
-def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
+def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures, adapt):
     """Fit ``model`` on one training fold and predict its test rows.
 
     The autoencoder trains on every training row, the others on the
-    ``labeled`` ones; a fit cut short by Ctrl-C raises KeyboardInterrupt. With
-    ``--jobs`` above 1 this runs in a worker process, whose warnings do not
-    reach the parent: they are returned, as the arguments of
+    ``labeled`` ones; with ``adapt`` the autoencoder gets the test rows too,
+    unlabeled (``X_unlabeled``). A fit cut short by Ctrl-C raises
+    KeyboardInterrupt. With ``--jobs`` above 1 this runs in a worker process,
+    whose warnings do not reach the parent: they are returned, as the arguments of
     :class:`warnings.WarningMessage`. With ``figures``, the autoencoder's
     history and its codes of the test rows are returned too.
     """
@@ -147,7 +62,8 @@ def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures):
         start = time.perf_counter()
         if isinstance(model, AAEEmotionRegressor | AAEEmotionClassifier):
             task = TASKS["categories" if is_classifier(model) else "dimensions"]
-            model.fit(X_train, task.hidden(y_train, labeled))
+            X_unlabeled = X_test if adapt else None
+            model.fit(X_train, task.hidden(y_train, labeled), X_unlabeled=X_unlabeled)
         else:
             model = _fit(
                 model, X_train[labeled], y_train[labeled], groups_train[labeled]
@@ -189,14 +105,26 @@ def _predictions(task, name, fraction, fold, data, test, y_pred):
 
 
 def _cross_validate(
-    data, task, models, fractions, folds, random_state, quiet, normalize, jobs=1
+    data,
+    task,
+    models,
+    fractions,
+    splits,
+    random_state,
+    quiet,
+    normalize,
+    jobs=1,
+    adapt=False,
 ):
-    """One record per model x fraction x fold, the out-of-fold predictions, and
-    what the AAE figures need; ``jobs`` worker processes fit in parallel."""
+    """One record per model x fraction x fold of ``splits`` (pairs of training
+    and test rows), the out-of-fold predictions, and what the AAE figures need;
+    ``jobs`` worker processes fit in parallel. ``normalize="corpus"`` groups
+    the rows by ``data.corpus``; ``adapt`` gives the autoencoder each fold's
+    test rows unlabeled."""
     X, y, groups = data.data, task.target(data), np.asarray(data.groups)
     aae = task.aae.__name__
+    folds = len(splits)
     sequences = X.dtype == object  # frame sequences, one array per row
-    splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
     rng = np.random.default_rng(random_state)
     # One order per fold: the labeled rows of a smaller fraction are a subset of
     # those of a larger one, so that the fractions differ in nothing else.
@@ -222,8 +150,9 @@ def _cross_validate(
             backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
         ),
     ):
+        by = np.asarray(data.corpus) if normalize == "corpus" else groups
         scaled = [
-            _normalized(X, groups, train, test, normalize, sequences)
+            _normalized(X, by, train, test, normalize, sequences)
             for train, test in splits
         ]
         tasks = (
@@ -235,6 +164,7 @@ def _cross_validate(
                 groups[splits[fold][0]],
                 scaled[fold][1],
                 figures=(fraction, fold, name) == first,
+                adapt=adapt,
             )
             for fraction, fold, name in keys
         )
@@ -301,25 +231,68 @@ def _frame_kind(args):
         if args.frame_kind is not None:
             raise _UsageError("--frame-kind needs --features frames.")
         return None
-    path = Path(args.data)
-    if args.data == "bundled" or path.is_file():
-        table = "the bundled table" if args.data == "bundled" else str(path)
-        raise _UsageError(
-            f"--features frames needs an audio folder as --data, not {table}: "
-            "frames are extracted from audio."
-        )
-    if not path.is_dir():
-        raise ValueError(f"{path}: no such folder.")
+    for option, source in (("--data", args.data), ("--test-data", args.test_data)):
+        if source is None:
+            continue
+        path = Path(source)
+        if source in BUNDLED or path.is_file():
+            table = "the bundled table" if source in BUNDLED else str(path)
+            raise _UsageError(
+                f"--features frames needs an audio folder as {option}, not {table}: "
+                "frames are extracted from audio."
+            )
+        if not path.is_dir():
+            raise ValueError(f"{path}: no such folder.")
     return args.frame_kind or FRAME_KINDS[0]
+
+
+def _check_options(args):
+    """Usage errors of the options that go together: ``--test-data``,
+    ``--adapt``, ``--folds`` and ``--normalize corpus``."""
+    if args.test_data is None:
+        if args.adapt:
+            raise _UsageError("--adapt needs --test-data: the corpus to adapt to.")
+        if args.normalize == "corpus":
+            raise _UsageError(
+                "--normalize corpus needs --test-data; within one corpus, use "
+                "speaker or none."
+            )
+    elif args.folds is not None:
+        raise _UsageError(
+            "--folds has no use with --test-data: the models train on all of --data "
+            "and are tested on all of --test-data."
+        )
+
+
+def _heading(args, data):
+    """What the printed tables average over, and how the features were scaled."""
+    scaling = {
+        "speaker": "features normalised per speaker",
+        "corpus": "features normalised per corpus",
+        "none": "no per-speaker normalisation",
+    }[args.normalize]
+    if args.test_data is None:
+        return f"mean ± std over {args.folds or 6} folds, {scaling}"
+    train, test = data.corpus[0], data.corpus[-1]
+    adapted = f", adapted to {test}'s speech (unlabeled)" if args.adapt else ""
+    return f"trained on {train}, tested on {test}{adapted}, {scaling}"
 
 
 def _run_compare(args):
     task = TASKS[args.task]
+    _check_options(args)
     frame_kind = _frame_kind(args)
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
     data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
     task.target(data)  # fails early where the data lack the task's targets
+    shared = None
+    if args.test_data is None:
+        splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
+    else:
+        test = _compare_data(args.test_data, args.group_column, args.quiet, frame_kind)
+        data, split, shared = _cross_corpus(data, test, task)
+        splits = [split]
     sequences = frame_kind is not None
     models = _models(task, args.max_iter, args.random_state, args.baselines, sequences)
     results, predictions, aae = _cross_validate(
@@ -327,28 +300,32 @@ def _run_compare(args):
         task,
         models,
         fractions,
-        args.folds,
+        splits,
         args.random_state,
         args.quiet,
         args.normalize,
         args.jobs,
+        adapt=args.adapt,
     )
     summary = _summary(results, task.metrics)
     note = task.tuning_note() if args.baselines else None
-    _print_summary(summary, args.folds, args.normalize, task.metrics, note)
+    _print_summary(summary, _heading(args, data), task.metrics, note)
     if out is None:
         return
     config = {
         "command": "compare",
         "task": task.name,
         "data": args.data,
+        "test_data": args.test_data,
+        "adapt": args.adapt,
+        "classes": shared,
         "features": args.features,
         "frame_kind": frame_kind,
         "frame_ms": FRAME_MS if sequences else None,
         "group_column": args.group_column,
         "normalize": args.normalize,
         "labeled_fractions": fractions,
-        "folds": args.folds,
+        "folds": len(splits),
         "max_iter": models[task.aae.__name__].max_iter,
         "random_state": args.random_state,
         "jobs": args.jobs,

@@ -36,10 +36,12 @@ examples:
   aae-sklearn compare --data features.csv --group-column speaker --normalize none
   aae-sklearn compare --data path/to/ravdess --features frames --baselines
   aae-sklearn compare --task categories --labeled-fraction 0.1 0.25 1 --baselines
+  aae-sklearn compare --test-data bundled-emodb --adapt --baselines
 
---data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package), a
-CSV/parquet table (feature columns, valence, activation and dominance, and the
-group column) or a RAVDESS audio folder (eGeMAPS extracted once). With --out the
+--data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package),
+'bundled-emodb' (the EmoDB one), a CSV/parquet table (feature columns, valence,
+activation and dominance, and the group column) or a RAVDESS or EmoDB audio
+folder (eGeMAPS extracted once). With --out the
 folder receives results.json (settings, fold scores, summary and every
 out-of-fold prediction), results.csv, predictions.csv and PNG figures.
 
@@ -48,6 +50,14 @@ or EmoClass of a table) with AAEEmotionClassifier and SupervisedEmotionClassifie
 scored by UAR (balanced accuracy) and WA (accuracy); --baselines then adds SVC
 (RBF) and LogisticRegression, balanced, their C tuned likewise by UAR, and --out
 receives confusion_matrices.csv and .png (test rows of all folds).
+
+--test-data compares across corpora: every model trains on all of --data (or
+its --labeled-fraction) and is tested on the other corpus, which none sees
+labeled; --adapt gives the AAE the test corpus's speech without its labels
+(X_unlabeled). Both need the same feature columns; with --task categories,
+only the classes both corpora have are trained and tested (a note says which
+rows are left out). --normalize corpus standardises each corpus on its own
+statistics.
 
 --normalize speaker (the default) standardises each speaker's (group's) features
 with that speaker's own mean and standard deviation, in every fold, before every
@@ -135,7 +145,21 @@ def _parser():
         "speaker-grouped cross-validation of the AAE against baselines",
         COMPARE_EPILOG,
     )
-    cmp.add_argument("--data", default="bundled", help="bundled, a table or a folder")
+    cmp.add_argument(
+        "--data",
+        default="bundled",
+        help="bundled, bundled-emodb, a table or an audio folder (bundled)",
+    )
+    cmp.add_argument(
+        "--test-data",
+        metavar="DATA",
+        help="another corpus to test on, trained on all of --data (as --data)",
+    )
+    cmp.add_argument(
+        "--adapt",
+        action="store_true",
+        help="with --test-data: give the AAE the test corpus's speech, unlabeled",
+    )
     cmp.add_argument(
         "--task",
         choices=["dimensions", "categories"],
@@ -162,7 +186,7 @@ def _parser():
         metavar="F",
         help="share(s) of each training fold keeping their labels (1.0)",
     )
-    cmp.add_argument("--folds", type=_at_least(2), default=6, help="GroupKFold (6)")
+    cmp.add_argument("--folds", type=_at_least(2), help="GroupKFold (6)")
     cmp.add_argument(
         "--max-iter",
         type=_at_least(1),
@@ -171,9 +195,9 @@ def _parser():
     cmp.add_argument("--random-state", type=int, default=0, help="seed (0)")
     cmp.add_argument(
         "--normalize",
-        choices=["speaker", "none"],
+        choices=["speaker", "corpus", "none"],
         default="speaker",
-        help="standardise each speaker's features on its own (speaker)",
+        help="standardise each speaker's (or corpus's) features on its own (speaker)",
     )
     cmp.add_argument(
         "--baselines",

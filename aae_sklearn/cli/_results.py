@@ -27,18 +27,20 @@ def _summary(results, metrics):
     )
 
 
-def _print_summary(summary, folds, normalize, metrics, tuning_note=None):
-    scaling = (
-        "features normalised per speaker"
-        if normalize == "speaker"
-        else "no per-speaker normalisation"
-    )
+def _score(mean, std):
+    """``mean ± std``, or the mean alone where there is no spread (one fold)."""
+    return f"{mean:.3f}" if np.isnan(std) else f"{mean:.3f} ± {std:.3f}"
+
+
+def _print_summary(summary, heading, metrics, tuning_note=None):
+    """The table of each labeled fraction; ``heading`` says over what the
+    scores are averaged and how the features were scaled."""
     for fraction, block in summary.groupby("labeled_fraction", sort=False):
         block = block.set_index("model")
         table = pd.DataFrame(
             {
                 label: [
-                    f"{mean:.3f} ± {std:.3f}"
+                    _score(mean, std)
                     for mean, std in zip(
                         block[f"{key}_mean"], block[f"{key}_std"], strict=True
                     )
@@ -48,9 +50,7 @@ def _print_summary(summary, folds, normalize, metrics, tuning_note=None):
             index=block.index,
         ).T
         table.columns.name = None
-        print(
-            f"\nlabeled fraction {fraction:g}, mean ± std over {folds} folds, {scaling}"
-        )
+        print(f"\nlabeled fraction {fraction:g}, {heading}")
         print(table.to_string())
     if tuning_note is not None:
         print(f"\n{tuning_note}")

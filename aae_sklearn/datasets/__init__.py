@@ -1,7 +1,9 @@
-"""Datasets: corpus loaders, the bundled RAVDESS feature table, synthetic problems."""
+"""Datasets: corpus loaders, the bundled RAVDESS and EmoDB feature tables,
+synthetic problems."""
 
 # License: BSD-3-Clause
 
+from ._emodb import EMODB_EMOTIONS, load_emodb, load_emodb_features
 from ._iemocap import load_iemocap
 from ._msp_podcast import load_msp_podcast
 from ._ravdess import EMOTION_VAD, emotion_to_vad, load_ravdess_features
@@ -10,9 +12,12 @@ from ._shards import iter_parquet_chunks
 from ._synthetic import make_emotion_regression
 
 __all__ = [
+    "EMODB_EMOTIONS",
     "EMOTION_VAD",
     "emotion_to_vad",
     "iter_parquet_chunks",
+    "load_emodb",
+    "load_emodb_features",
     "load_iemocap",
     "load_msp_podcast",
     "load_ravdess",

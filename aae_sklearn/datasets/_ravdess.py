@@ -15,7 +15,8 @@ TARGET_NAMES = ["valence", "activation", "dominance"]
 # third of [-1, 1], so that the low / mid / high thirds of binned_accuracy are its
 # classes and their cut points lie halfway between class centres.
 _H = 2 / 3
-#: Valence, activation and dominance in [-1, 1] of each RAVDESS emotion category.
+#: Valence, activation and dominance in [-1, 1] of each emotion category of
+#: RAVDESS, and of EmoDB's boredom (its other categories are RAVDESS's).
 EMOTION_VAD = {
     "neutral": (0.0, 0.0, 0.0),
     "calm": (_H, -_H, _H),  # relaxed
@@ -25,6 +26,7 @@ EMOTION_VAD = {
     "fearful": (-_H, _H, -_H),  # anxious
     "disgust": (-_H, -_H, _H),  # disdainful
     "surprised": (_H, _H, -_H),  # dependent
+    "bored": (-_H, -_H, -_H),  # bored: EmoDB's boredom, the point of sad
 }
 
 DESCR = """\

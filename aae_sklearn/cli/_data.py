@@ -1,0 +1,233 @@
+"""The data of ``compare``: bundled tables, feature tables and audio folders,
+and the pair of corpora of a cross-corpus comparison."""
+
+# License: BSD-3-Clause
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ..datasets import (
+    load_emodb,
+    load_emodb_features,
+    load_ravdess,
+    load_ravdess_features,
+)
+from ..datasets._emodb import _NAME as EMODB_NAME
+from ._io import (
+    AUDIO_SUFFIXES,
+    CATEGORY_COLUMNS,
+    TARGETS,
+    _feature_columns,
+    _frames,
+    _functionals,
+    _matrix,
+    _names,
+    _read_table,
+    _require_columns,
+)
+
+# --data keywords: the feature tables shipped with the package, and their corpus.
+BUNDLED = {
+    "bundled": (load_ravdess_features, "RAVDESS"),
+    "bundled-emodb": (load_emodb_features, "EmoDB"),
+}
+# Columns that name the speaker in the corpus loaders' tables, for a hint.
+SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
+
+
+def _require_group_column(table, group_column, path):
+    """Fail, with a hint at the right ``--group-column``, if the table lacks it."""
+    if group_column in table.columns:
+        return
+    present = [c for c in SPEAKER_COLUMNS if c in table.columns]
+    hint = (
+        f"; it has {present[0]!r}: pass --group-column {present[0]}"
+        if present
+        else "; name the column of speakers with --group-column"
+    )
+    raise ValueError(
+        f"{path}: no group column {group_column!r} (the speakers that GroupKFold "
+        f"keeps apart){hint}."
+    )
+
+
+def _audio_corpus(path):
+    """The loader of an audio folder: EmoDB's where its first audio file has an
+    EmoDB name (``03a01Fa.wav``), RAVDESS's otherwise."""
+    first = next(
+        (p for p in sorted(path.rglob("*")) if p.name.lower().endswith(AUDIO_SUFFIXES)),
+        None,
+    )
+    stem = "" if first is None else first.name.rsplit(".", 1)[0]
+    if EMODB_NAME.fullmatch(stem):
+        return load_emodb(path), "EmoDB"
+    return load_ravdess(path), "RAVDESS"
+
+
+def _compare_data(source, group_column, quiet, frame_kind=None):
+    """X, y, groups, categories (None if unknown) and feature names of ``--data``.
+
+    With a ``frame_kind``, ``--data`` is an audio folder and X its frame
+    sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
+    """
+    if source in BUNDLED:
+        load, corpus = BUNDLED[source]
+        data = load()
+        return Bunch(
+            source=f"the bundled {corpus} table",
+            name=corpus,
+            data=data.data,
+            target=data.target,
+            groups=data.groups,
+            categories=data.frame["emotion"].to_numpy(),
+            target_names=data.target_names,
+            feature_names=data.feature_names,
+        )
+    path = Path(source)
+    if path.is_dir():
+        corpus, name = _audio_corpus(path)
+        if frame_kind is None:
+            table, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
+            features, names = table.to_numpy(), list(table.columns)
+        else:
+            features, _ = _frames(corpus.data, frame_kind, 2, False, quiet)
+            names = [frame_kind]
+        return Bunch(
+            source=str(path),
+            name=name,
+            data=features,
+            target=corpus.target,
+            groups=corpus.groups,
+            categories=corpus.frame["emotion"].to_numpy(),
+            target_names=corpus.target_names,
+            feature_names=names,
+        )
+    table = _read_table(path)
+    _require_columns(table, TARGETS, path)
+    _require_group_column(table, group_column, path)
+    columns = _feature_columns(table, {*TARGETS, group_column})
+    X = _matrix(table, columns, path)
+    y = _matrix(table, TARGETS, path, what="target")
+    empty = [
+        t for t, ok in zip(TARGETS, np.isfinite(y).all(axis=0), strict=True) if not ok
+    ]
+    if empty:
+        raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
+    category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
+    return Bunch(
+        source=str(path),
+        name=path.stem,
+        data=X,
+        target=y,
+        groups=table[group_column].to_numpy(),
+        categories=None if category is None else table[category].to_numpy(),
+        target_names=TARGETS,
+        feature_names=columns,
+    )
+
+
+def _check_same_features(train, test):
+    """Fail unless both corpora have the same features, in the same order."""
+    if list(train.feature_names) == list(test.feature_names):
+        return
+    missing = [c for c in train.feature_names if c not in set(test.feature_names)]
+    extra = [c for c in test.feature_names if c not in set(train.feature_names)]
+    detail = (
+        f"missing {_names(missing)}" * bool(missing)
+        + "; " * bool(missing and extra)
+        + f"extra {_names(extra)}" * bool(extra)
+    ) or "the same columns in another order"
+    raise ValueError(
+        f"{test.source}: its features differ from those of {train.source} ({detail})."
+    )
+
+
+def _shared_classes(train, test, task):
+    """Row positions of ``train`` and ``test`` to keep: every row, or for emotion
+    classes the rows of the classes both corpora have. Says what it leaves out."""
+    every = np.arange(len(train.data)), np.arange(len(test.data)), None
+    if task.name != "categories":
+        return every
+    y_train, y_test = task.target(train), task.target(test)
+    shared = sorted(set(y_train) & set(y_test))
+    if len(shared) < 2:
+        raise ValueError(
+            f"{train.source} and {test.source} share {len(shared)} emotion class(es) "
+            f"({_names(shared)}); classes across corpora need at least 2 in common."
+        )
+    keep = np.isin(y_train, shared), np.isin(y_test, shared)
+    for data, kept, y in ((train, keep[0], y_train), (test, keep[1], y_test)):
+        if not kept.all():
+            left = sorted(set(y[~kept]))
+            print(
+                f"aae-sklearn: note: {data.source}: {(~kept).sum()} rows of "
+                f"{_names(left)} left out: classes the other corpus lacks.",
+                file=sys.stderr,
+            )
+    return np.flatnonzero(keep[0]), np.flatnonzero(keep[1]), shared
+
+
+def _take(data, rows):
+    """The rows ``rows`` of the arrays of a ``_compare_data`` Bunch."""
+    categories = None if data.categories is None else np.asarray(data.categories)[rows]
+    return Bunch(
+        data=data.data[rows],
+        target=data.target[rows],
+        groups=np.asarray(data.groups)[rows],
+        categories=categories,
+    )
+
+
+def _cross_corpus(train, test, task):
+    """Both corpora as one data set, and the split that trains on the first.
+
+    Returns the joined data (groups named ``corpus:speaker``, and a column
+    ``corpus``, for the normalisations), the one (train, test) split, and the
+    shared classes (None for dimensions).
+    """
+    _check_same_features(train, test)
+    if list(train.target_names) != list(test.target_names):
+        raise ValueError(
+            f"{test.source}: its targets ({_names(test.target_names)}) differ from "
+            f"those of {train.source} ({_names(train.target_names)})."
+        )
+    if (train.categories is None) != (test.categories is None) and (
+        task.name == "categories"
+    ):
+        task.target(train if train.categories is None else test)  # raises
+    rows_train, rows_test, shared = _shared_classes(train, test, task)
+    parts = [_take(train, rows_train), _take(test, rows_test)]
+    names = [train.name, test.name]
+    if names[0] == names[1]:
+        names = ["train", "test"]
+    if train.data.dtype == object:  # frame sequences, one array per row
+        data = np.empty(sum(len(p.data) for p in parts), dtype=object)
+        for row, frames in enumerate([*parts[0].data, *parts[1].data]):
+            data[row] = frames
+    else:
+        data = np.vstack([p.data for p in parts])
+    categories = (
+        None
+        if train.categories is None or test.categories is None
+        else np.concatenate([p.categories for p in parts])
+    )
+    joined = Bunch(
+        source=f"{train.source} -> {test.source}",
+        data=data,
+        target=np.concatenate([p.target for p in parts]),
+        groups=np.concatenate(
+            [
+                np.array([f"{name}:{g}" for g in part.groups], dtype=object)
+                for name, part in zip(names, parts, strict=True)
+            ]
+        ),
+        corpus=np.repeat(names, [len(p.data) for p in parts]).astype(object),
+        categories=categories,
+        target_names=train.target_names,
+    )
+    n_train = len(parts[0].data)
+    split = (np.arange(n_train), np.arange(n_train, len(joined.data)))
+    return joined, split, shared

@@ -1,0 +1,267 @@
+"""Across corpora: train on RAVDESS and test on EmoDB, and the other way round.
+
+The eGeMAPS functionals of both corpora (the bundled tables), every model trained
+on the source corpus's labeled rows and tested on the target corpus, which none
+of them sees labeled:
+
+- ``AAE+adapt``: the autoencoder given the target's features, unlabeled, as
+  ``X_unlabeled`` (transductive: the rows it is tested on);
+- ``AAE``: the autoencoder on the source alone;
+- ``supervised``: its baseline network;
+- ``SVR`` (dimensions), or ``SVC`` and ``LogisticRegression`` (categories): as
+  in ``aae-sklearn compare --baselines``, tuned by 3-fold ``GroupKFold`` over the
+  source speakers.
+
+``--normalize``: ``none`` (features as extracted; the models' own scaling sees
+the source only), ``corpus`` (each corpus standardised on its own statistics) or
+``speaker`` (each speaker of each corpus on its own). Categories: the six classes
+both corpora have (neutral, happy, sad, angry, fearful, disgust); the other rows
+are left out of training and test.
+
+Settings are chosen on half of the target's speakers (``--half tune``: RAVDESS
+actors 1-12, EmoDB speakers 03-11) and reported on the other half (``--half
+report``), so that no reported number comes from the speakers a choice was
+made on; ``--half all`` tests on every target speaker. In each half the adapted
+AAE sees that half's rows only. ``--labeled-fraction`` keeps a share of the source
+rows labeled (the AAEs get the rest unlabeled). Each fit's scores are appended
+to ``--out`` as it ends; a rerun skips the fits already there::
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_cross_corpus.py --half tune \
+        --seeds 0 1 --out results/cross_tune.csv
+    OMP_NUM_THREADS=1 python benchmarks/bench_cross_corpus.py --half report \
+        --seeds 0 1 2 --out results/cross_report.csv
+"""
+
+# License: BSD-3-Clause
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, parallel_config
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+from aae_sklearn import (
+    AAEEmotionClassifier,
+    AAEEmotionRegressor,
+    SupervisedEmotionClassifier,
+    SupervisedEmotionRegressor,
+)
+from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit
+from aae_sklearn.datasets import load_emodb_features, load_ravdess_features
+from aae_sklearn.features import GroupStandardScaler
+from aae_sklearn.metrics import binned_accuracy, concordance_correlation_coefficient
+
+KEY = ["tag", "task", "direction", "normalize", "half", "fraction", "model", "seed"]
+SHARED = ["angry", "disgust", "fearful", "happy", "neutral", "sad"]
+TARGETS = ["valence", "activation", "dominance"]
+
+
+def corpora():
+    """Features, targets, emotion names and speakers of both corpora."""
+    out = {}
+    for name, load in (
+        ("ravdess", load_ravdess_features),
+        ("emodb", load_emodb_features),
+    ):
+        data = load()
+        out[name] = dict(
+            X=data.data,
+            y=data.target,
+            emotion=data.frame["emotion"].to_numpy(dtype=object),
+            groups=data.groups,
+        )
+    return out
+
+
+def target_rows(groups, half):
+    """The target rows of ``half``: the first or the second half of its speakers."""
+    speakers = np.unique(groups)
+    cut = len(speakers) // 2
+    chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
+    return np.flatnonzero(np.isin(groups, chosen))
+
+
+def normalized(source, target, normalize):
+    """Source and target features after ``normalize``."""
+    if normalize == "none":
+        return source["X"], target["X"]
+    if normalize == "corpus":
+        groups = [np.zeros(len(source["X"])), np.ones(len(target["X"]))]
+    else:
+        groups = [
+            np.char.add("s", source["groups"].astype(str)),
+            np.char.add("t", target["groups"].astype(str)),
+        ]
+    scaler = GroupStandardScaler()
+    return (
+        scaler.fit_transform(source["X"], groups=groups[0]),
+        scaler.transform(target["X"], groups=groups[1]),
+    )
+
+
+def models(task, seed, params):
+    if task == "dimensions":
+        AAE, Supervised, baselines = (
+            AAEEmotionRegressor,
+            SupervisedEmotionRegressor,
+            {"SVR": _baselines(seed)["SVR"]},
+        )
+    else:
+        AAE, Supervised = AAEEmotionClassifier, SupervisedEmotionClassifier
+        baselines = _class_baselines(seed)
+    own = {k: v for k, v in params.items() if k in AAE().get_params()}
+    sup = {k: v for k, v in params.items() if k in Supervised().get_params()}
+    return {
+        "AAE+adapt": AAE(**own, random_state=seed),
+        "AAE": AAE(**own, random_state=seed),
+        "supervised": Supervised(**sup, random_state=seed),
+        **baselines,
+    }
+
+
+def scores(task, y_true, y_pred):
+    if task == "categories":
+        return {
+            "uar": balanced_accuracy_score(y_true, y_pred),
+            "wa": accuracy_score(y_true, y_pred),
+        }
+    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
+    row = {f"ccc_{t}": c for t, c in zip(TARGETS, ccc, strict=True)}
+    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
+    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
+    return row
+
+
+def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test):
+    """Fit on the source (the AAEs on every row, unlabeled ones hidden) and
+    score the target rows."""
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if name.startswith("AAE"):
+            hidden = (
+                np.full(len(y), -1, dtype=object)
+                if task == "categories"
+                else np.full_like(y, np.nan)
+            )
+            hidden[labeled] = y[labeled]
+            extra = X_test if name == "AAE+adapt" else None
+            model.fit(X, hidden, X_unlabeled=extra)
+        else:
+            model = _fit(model, X[labeled], y[labeled], groups[labeled])
+        y_pred = model.predict(X_test)
+    return {**scores(task, y_test, y_pred), "fit_time": time.perf_counter() - start}
+
+
+def done_keys(out):
+    if not out.is_file():
+        return set()
+    table = pd.read_csv(out, dtype={"tag": str})
+    return {tuple(row) for row in table[KEY].astype(str).itertuples(index=False)}
+
+
+def jobs(args, data):
+    """Every fit of the study not yet in ``--out``."""
+    done = done_keys(args.out)
+    params = json.loads(args.params)
+    for direction in args.directions:
+        source_name, target_name = direction.split("->")
+        source, target = data[source_name], data[target_name]
+        for normalize in args.normalize:
+            Xs, Xt = normalized(source, target, normalize)
+            rows_s = np.arange(len(Xs))
+            rows_t = target_rows(target["groups"], args.half)
+            if args.task == "categories":
+                rows_s = rows_s[np.isin(source["emotion"][rows_s], SHARED)]
+                rows_t = rows_t[np.isin(target["emotion"][rows_t], SHARED)]
+                ys, yt = source["emotion"], target["emotion"]
+            else:
+                ys, yt = source["y"], target["y"]
+            for fraction in args.labeled_fraction:
+                for seed in args.seeds:
+                    order = np.random.default_rng(seed).permutation(len(rows_s))
+                    labeled = np.sort(order[: round(fraction * len(rows_s))])
+                    for name, model in models(args.task, seed, params).items():
+                        if args.models and name not in args.models:
+                            continue
+                        key = (
+                            args.tag,
+                            args.task,
+                            direction,
+                            normalize,
+                            args.half,
+                            fraction,
+                            name,
+                            seed,
+                        )
+                        if tuple(map(str, key)) in done:
+                            continue
+                        yield (
+                            dict(zip(KEY, key, strict=True)),
+                            delayed(fit_one)(
+                                args.task,
+                                name,
+                                clone(model),
+                                Xs[rows_s],
+                                ys[rows_s],
+                                labeled,
+                                source["groups"][rows_s],
+                                Xt[rows_t],
+                                yt[rows_t],
+                            ),
+                        )
+
+
+def summarize(table):
+    metrics = [c for c in table.columns if c.startswith(("ccc_", "valence_acc", "uar"))]
+    group = ["tag", "direction", "normalize", "half", "fraction", "model"]
+    print(table.groupby(group)[metrics].mean().round(3).to_string())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--task", choices=["dimensions", "categories"], default="dimensions"
+    )
+    parser.add_argument(
+        "--directions", nargs="+", default=["ravdess->emodb", "emodb->ravdess"]
+    )
+    parser.add_argument("--normalize", nargs="+", default=["none", "corpus", "speaker"])
+    parser.add_argument("--half", choices=["tune", "report", "all"], default="report")
+    parser.add_argument("--labeled-fraction", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--params", default="{}", help="JSON, for the networks")
+    parser.add_argument("--models", nargs="+", help="only these (all)")
+    parser.add_argument("--tag", default="default")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    data = corpora()
+    pending = list(jobs(args, data))
+    print(f"{len(pending)} fits to run")
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        results = Parallel(n_jobs=args.jobs, return_as="generator")(
+            task for _, task in pending
+        )
+        for (key, _), result in zip(pending, results, strict=True):
+            row = pd.DataFrame([{**key, **result}])
+            row.to_csv(args.out, mode="a", header=not args.out.is_file(), index=False)
+            print(
+                key["direction"],
+                key["normalize"],
+                key["model"],
+                key["seed"],
+                {k: round(v, 3) for k, v in result.items()},
+                flush=True,
+            )
+    summarize(pd.read_csv(args.out, dtype={"tag": str}))
+
+
+if __name__ == "__main__":
+    main()
