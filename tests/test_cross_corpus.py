@@ -36,9 +36,9 @@ def _error_line(capsys):
 def _two_corpora():
     """Four RAVDESS actors and three EmoDB speakers, with a ``corpus`` column."""
     parts = []
-    for name, load, column, keep in (
-        ("ravdess", load_ravdess_features, "actor", [1, 2, 3, 4]),
-        ("emodb", load_emodb_features, "speaker", [3, 8, 9]),
+    for name, load, keep in (
+        ("ravdess", load_ravdess_features, [1, 2, 3, 4]),
+        ("emodb", load_emodb_features, [3, 8, 9]),
     ):
         data = load()
         rows = np.isin(data.groups, keep)
