@@ -46,7 +46,9 @@ def _models(task, max_iter, random_state, baselines, sequences=False):
     return models
 
 
-def _fit_one(model, X_train, y_train, labeled, groups_train, X_test, figures, adapt):
+def _fit_one(
+    model, X_train, y_train, labeled, groups_train, X_test, figures, adapt=False
+):
     """Fit ``model`` on one training fold and predict its test rows.
 
     The autoencoder trains on every training row, the others on the
@@ -339,5 +341,6 @@ def _run_compare(args):
         "n_groups": int(len(np.unique(data.groups))),
         "versions": _versions(),
     }
-    figures = _compare_figures(data, task, results, predictions, aae, fractions)
+    tested = None if args.test_data is None else data.corpus[-1]
+    figures = _compare_figures(data, task, results, predictions, aae, fractions, tested)
     _write_results(out, config, results, summary, predictions, figures, args.quiet)

@@ -78,15 +78,19 @@ def _flat(results):
     return results.drop(columns="best_params").join(params.add_prefix("best_"))
 
 
-def _compare_figures(data, task, results, predictions, aae, fractions):
-    """The figures of ``--out``, by file name."""
+def _compare_figures(data, task, results, predictions, aae, fractions, tested=None):
+    """The figures of ``--out``, by file name; ``tested`` names the test corpus
+    of a cross-corpus comparison (None: cross-validation)."""
     from .. import plotting  # matplotlib is slow to import and only needed here
 
     name = task.aae.__name__
     first = f"{fractions[0]:.0%} labeled"
+    fold = "fold 1" if tested is None else f"tested on {tested}"
+    rows = "Test rows of all folds" if tested is None else f"{tested}'s rows"
+    coded = "fold 1's test rows" if tested is None else f"{tested}'s rows"
     figures = {
         "training_curves.png": plotting.plot_training_curves(
-            aae.history, title=f"{name}, fold 1, {first}"
+            aae.history, title=f"{name}, {fold}, {first}"
         )
     }
     if task.name == "categories":
@@ -96,7 +100,7 @@ def _compare_figures(data, task, results, predictions, aae, fractions):
             for model, block in rows.groupby("model", sort=False)
         }
         figures["confusion_matrices.png"] = plotting.plot_confusion_matrix(
-            pairs, title=f"Test rows of all folds, {first}"
+            pairs, title=f"{rows}, {first}"
         )
     else:
         test = aae.test
@@ -106,13 +110,15 @@ def _compare_figures(data, task, results, predictions, aae, fractions):
             classes = np.digitize(data.target[test, 0], (-1 / 3, 1 / 3))
             categories = np.array(["negative", "neutral", "positive"])[classes]
         figures["emotion_latent.png"] = plotting.plot_emotion_latent(
-            aae.codes, categories, title=f"Emotion codes of fold 1's test rows, {first}"
+            aae.codes,
+            categories,
+            title=f"Emotion codes of {coded}, {first}",
         )
         figures["predicted_vs_true.png"] = plotting.plot_predicted_vs_true(
             np.vstack(aae.y_true),
             np.vstack(aae.y_pred),
             target_names=data.target_names,
-            title=f"{name}, test rows of all folds, {first}",
+            title=f"{name}, {rows[0].lower() + rows[1:]}, {first}",
         )
     if len(fractions) > 1:
         figures["gain_vs_labeled_fraction.png"] = (
