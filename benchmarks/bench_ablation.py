@@ -48,7 +48,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn.datasets import load_ravdess, load_ravdess_features
+from aae_sklearn.datasets import (
+    load_emodb_features,
+    load_ravdess,
+    load_ravdess_features,
+)
 from aae_sklearn.features import FrameFeatures, GroupStandardScaler
 from aae_sklearn.metrics import binned_accuracy, concordance_correlation_coefficient
 
@@ -168,12 +172,8 @@ def load(inputs, root, normalize, corpus="ravdess"):
     (``corpus="emodb"``, vectors only) is the check of the defaults on a second
     corpus."""
     if inputs == "vectors":
-        if corpus == "emodb":
-            from _emodb import load_emodb_features  # beside this script
-
-            data = load_emodb_features()
-        else:
-            data = load_ravdess_features()
+        load = load_emodb_features if corpus == "emodb" else load_ravdess_features
+        data = load()
         X = np.asarray(data.data, dtype=float)
         if normalize == "speaker":
             X = GroupStandardScaler().fit_transform(X, groups=data.groups)

@@ -24,7 +24,7 @@ report on all actors with the chosen defaults, as the ablation protocol does::
     python benchmarks/bench_classes.py --seeds 0 1 2 --baselines --out classes.csv
 
 ``--corpus emodb`` runs the same on EmoDB (7 classes, 10 speakers; use
-``--folds 5``), from the eGeMAPS functionals ``benchmarks/_emodb.py`` caches.
+``--folds 5``), from the bundled eGeMAPS table ``load_emodb_features()``.
 
 Every fit's scores are appended to ``--out`` as it finishes, and a rerun skips
 the fits already there, so that an interrupted study resumes; the summary (mean
@@ -49,7 +49,7 @@ from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionClassifier, SupervisedEmotionClassifier
 from aae_sklearn.cli._baselines import _class_baselines, _fit
-from aae_sklearn.datasets import load_ravdess_features
+from aae_sklearn.datasets import load_emodb_features, load_ravdess_features
 from aae_sklearn.exceptions import FarOutInputWarning
 from aae_sklearn.features import GroupStandardScaler
 
@@ -92,14 +92,9 @@ def done_keys(out):
 
 
 def run(args):
-    if args.corpus == "emodb":
-        from _emodb import load_emodb_features  # a benchmark helper beside this file
-
-        data = load_emodb_features()
-        X, y, groups = data.data, data.categories, np.asarray(data.groups)
-    else:
-        data = load_ravdess_features(target="categories")
-        X, y, groups = data.data, data.target, np.asarray(data.groups)
+    load = load_emodb_features if args.corpus == "emodb" else load_ravdess_features
+    data = load(target="categories")
+    X, y, groups = data.data, data.target, np.asarray(data.groups)
     if args.actors:
         first, last = map(int, args.actors.split("-"))
         keep = (groups >= first) & (groups <= last)

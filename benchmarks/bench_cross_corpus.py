@@ -30,6 +30,11 @@ to ``--out`` as it ends; a rerun skips the fits already there::
         --seeds 0 1 --out results/cross_tune.csv
     OMP_NUM_THREADS=1 python benchmarks/bench_cross_corpus.py --half report \
         --seeds 0 1 2 --out results/cross_report.csv
+
+``--models`` runs some of the models only, ``--params`` (JSON) sets parameters of
+the networks (where each has them) and ``--tag`` names the setting in ``--out``:
+a sweep of one setting at a time, ``--models AAE+adapt --tag style16 --params
+'{"style_dim": 16}'``.
 """
 
 # License: BSD-3-Clause
@@ -219,9 +224,14 @@ def jobs(args, data):
 
 
 def summarize(table):
-    metrics = [c for c in table.columns if c.startswith(("ccc_", "valence_acc", "uar"))]
+    """Mean ± standard deviation over the seeds of every setting."""
+    metrics = [c for c in table.columns if c.startswith(("ccc_", "valence_", "uar"))]
     group = ["tag", "direction", "normalize", "half", "fraction", "model"]
-    print(table.groupby(group)[metrics].mean().round(3).to_string())
+    grouped = table.groupby(group)[metrics]
+    mean, std = grouped.mean().round(3), grouped.std().round(3)
+    cells = mean.astype(str) + " ± " + std.astype(str)
+    with pd.option_context("display.width", 200, "display.max_columns", None):
+        print(cells.to_string())
 
 
 def main(argv=None):
