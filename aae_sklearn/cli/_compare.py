@@ -8,6 +8,7 @@ import time
 import warnings
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
@@ -19,8 +20,10 @@ from tqdm import tqdm
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized
+from ._cost import say_cost
 from ._data import BUNDLED, _compare_data, _cross_corpus
 from ._io import FRAME_KINDS, FRAME_MS, _check_output, _UsageError
+from ._progress import FitLog
 from ._results import (
     _compare_figures,
     _frames_summary,
@@ -32,17 +35,17 @@ from ._results import (
 from ._tasks import TASKS
 
 
-def _models(task, max_iter, random_state, baselines, sequences=False):
-    """The networks of ``task`` (``max_iter``: None keeps their default) and the
-    baselines."""
-    params = {"random_state": random_state}
-    if max_iter is not None:
-        params["max_iter"] = max_iter
+def _models(task, args, sequences=False):
+    """The networks of ``task`` (``--max-iter`` unset keeps their default) and
+    the baselines."""
+    params = {"random_state": args.random_state, "device": args.device}
+    if args.max_iter is not None:
+        params["max_iter"] = args.max_iter
     models = {
         Network.__name__: Network(**params) for Network in (task.aae, task.supervised)
     }
-    if baselines:
-        models.update(task.baselines(random_state, sequences))
+    if args.baselines:
+        models.update(task.baselines(args.random_state, sequences))
     return models
 
 
@@ -117,12 +120,14 @@ def _cross_validate(
     normalize,
     jobs=1,
     adapt=False,
+    log=None,
 ):
     """One record per model x fraction x fold of ``splits`` (pairs of training
     and test rows), the out-of-fold predictions, and what the AAE figures need;
     ``jobs`` worker processes fit in parallel. ``normalize="corpus"`` groups
     the rows by ``data.corpus``; ``adapt`` gives the autoencoder each fold's
-    test rows unlabeled."""
+    test rows unlabeled. A :class:`FitLog` ``log`` records each fit as it ends,
+    and holds those of a stopped run, which are not fitted again."""
     X, y, groups = data.data, task.target(data), np.asarray(data.groups)
     aae = task.aae.__name__
     folds = len(splits)
@@ -140,8 +145,11 @@ def _cross_validate(
     # that no worker is left with a long fit at the end.
     keys = [(fraction, fold, name) for fraction, fold in labeled for name in models]
     first = (fractions[0], 0, aae)  # the fit the figures show
-    fitted = {}
-    bar = tqdm(total=len(keys), disable=quiet, file=sys.stderr, unit="fit")
+    fitted = {} if log is None else {k: log.done[k] for k in keys if k in log.done}
+    todo = [key for key in keys if key not in fitted]
+    bar = tqdm(
+        total=len(keys), initial=len(fitted), disable=quiet, file=sys.stderr, unit="fit"
+    )
     with (
         bar,
         # One torch (and BLAS) thread per worker: two workers on two cores, not
@@ -157,6 +165,9 @@ def _cross_validate(
             _normalized(X, by, train, test, normalize, sequences)
             for train, test in splits
         ]
+        if not quiet and todo:
+            networks = {name: models[name] for name in (aae, task.supervised.__name__)}
+            say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs)
         tasks = (
             delayed(_fit_one)(
                 clone(models[name]),
@@ -168,14 +179,16 @@ def _cross_validate(
                 figures=(fraction, fold, name) == first,
                 adapt=adapt,
             )
-            for fraction, fold, name in keys
+            for fraction, fold, name in todo
         )
         results = Parallel(n_jobs=jobs, return_as="generator", batch_size=1)(tasks)
         try:
-            for fraction, fold, name in keys:
+            for fraction, fold, name in todo:
                 # The first fit not yet done (with --jobs 1, the one running).
                 bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
                 fitted[fraction, fold, name] = result = next(results)
+                if log is not None:
+                    log.add((fraction, fold, name), result)
                 _notes.replay(result.warnings)  # shown as notes when the command ends
                 bar.update()
         finally:
@@ -195,7 +208,8 @@ def _cross_validate(
             file=sys.stderr,
         )
     records, predictions = [], []
-    for (fraction, fold, name), result in fitted.items():
+    for fraction, fold, name in keys:
+        result = fitted[fraction, fold, name]
         train, test = splits[fold]
         n_labeled = len(labeled[fraction, fold])
         records.append(
@@ -250,7 +264,9 @@ def _frame_kind(args):
 
 def _check_options(args):
     """Usage errors of the options that go together: ``--test-data``,
-    ``--adapt``, ``--folds`` and ``--normalize corpus``."""
+    ``--adapt``, ``--folds``, ``--normalize corpus`` and ``--resume``."""
+    if args.resume and args.out is None:
+        raise _UsageError("--resume needs --out: the folder of the stopped run.")
     if args.test_data is None:
         if args.adapt:
             raise _UsageError("--adapt needs --test-data: the corpus to adapt to.")
@@ -280,41 +296,10 @@ def _heading(args, data):
     return f"trained on {train}, tested on {test}{adapted}, {scaling}"
 
 
-def _run_compare(args):
-    task = TASKS[args.task]
-    _check_options(args)
-    frame_kind = _frame_kind(args)
-    out = None if args.out is None else _check_output(args.out, folder=True)
-    fractions = list(dict.fromkeys(args.labeled_fraction))
-    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
-    task.target(data)  # fails early where the data lack the task's targets
-    shared = None
-    if args.test_data is None:
-        splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
-    else:
-        test = _compare_data(args.test_data, args.group_column, args.quiet, frame_kind)
-        data, split, shared = _cross_corpus(data, test, task)
-        splits = [split]
+def _config(args, task, data, models, splits, fractions, frame_kind, shared):
+    """The settings of a run, as results.json records them."""
     sequences = frame_kind is not None
-    models = _models(task, args.max_iter, args.random_state, args.baselines, sequences)
-    results, predictions, aae = _cross_validate(
-        data,
-        task,
-        models,
-        fractions,
-        splits,
-        args.random_state,
-        args.quiet,
-        args.normalize,
-        args.jobs,
-        adapt=args.adapt,
-    )
-    summary = _summary(results, task.metrics)
-    note = task.tuning_note() if args.baselines else None
-    _print_summary(summary, _heading(args, data), task.metrics, note)
-    if out is None:
-        return
-    config = {
+    return {
         "command": "compare",
         "task": task.name,
         "data": args.data,
@@ -330,6 +315,7 @@ def _run_compare(args):
         "folds": len(splits),
         "max_iter": models[task.aae.__name__].max_iter,
         "random_state": args.random_state,
+        "device": args.device,
         "jobs": args.jobs,
         "baselines": args.baselines,
         "baseline_tuning": task.tuning() if args.baselines else None,
@@ -341,6 +327,61 @@ def _run_compare(args):
         "n_groups": int(len(np.unique(data.groups))),
         "versions": _versions(),
     }
+
+
+def _fit_log(out, config, data, resume):
+    """The :class:`FitLog` of a run with ``--out``: what decides its results
+    (settings and a hash of the data; not ``--jobs``, which changes none)."""
+    settings = {k: v for k, v in config.items() if k not in ("jobs", "versions")}
+    settings["data_hash"] = joblib.hash(
+        (data.data, data.target, np.asarray(data.groups), data.categories)
+    )
+    log = FitLog(out, settings, resume)
+    if log.done:
+        print(
+            f"aae-sklearn: resuming the run in {out}: {len(log.done)} fits done.",
+            file=sys.stderr,
+        )
+    return log
+
+
+def _run_compare(args):
+    task = TASKS[args.task]
+    _check_options(args)
+    frame_kind = _frame_kind(args)
+    out = None if args.out is None else _check_output(args.out, folder=True)
+    fractions = list(dict.fromkeys(args.labeled_fraction))
+    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
+    task.target(data)  # fails early where the data lack the task's targets
+    shared = None
+    if args.test_data is None:
+        splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
+    else:
+        test = _compare_data(args.test_data, args.group_column, args.quiet, frame_kind)
+        data, split, shared = _cross_corpus(data, test, task)
+        splits = [split]
+    models = _models(task, args, frame_kind is not None)
+    config = _config(args, task, data, models, splits, fractions, frame_kind, shared)
+    log = None if out is None else _fit_log(out, config, data, args.resume)
+    results, predictions, aae = _cross_validate(
+        data,
+        task,
+        models,
+        fractions,
+        splits,
+        args.random_state,
+        args.quiet,
+        args.normalize,
+        args.jobs,
+        adapt=args.adapt,
+        log=log,
+    )
+    summary = _summary(results, task.metrics)
+    note = task.tuning_note() if args.baselines else None
+    _print_summary(summary, _heading(args, data), task.metrics, note)
+    if out is None:
+        return
     tested = None if args.test_data is None else data.corpus[-1]
     figures = _compare_figures(data, task, results, predictions, aae, fractions, tested)
     _write_results(out, config, results, summary, predictions, figures, args.quiet)
+    log.close()

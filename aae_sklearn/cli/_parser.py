@@ -76,6 +76,12 @@ descriptors), which the AAE and supervised models read with a CNN encoder.
 speaker's frames. The baselines take vectors: they get the mean and standard
 deviation of each frame feature over the utterance.
 
+With --out, each fit is recorded in DIR/unfinished.jsonl as it ends, and the
+results files are written when every fit has ended (results.json last; the
+record then goes). A run stopped on the way (Ctrl-C, a crash) leaves only that
+record: the same command with --resume fits what is missing and gives the
+results an uninterrupted run would. --device cuda trains the networks on a GPU.
+
 --jobs N fits N models at a time, each in a worker process with one torch
 thread (default: 2, or 1 on a single CPU); --jobs 1 fits them one after the
 other in this process. The results are the same for every N, bit for bit where
@@ -213,6 +219,16 @@ def _parser():
         help="fits at a time, in worker processes (2, or 1 on one CPU)",
     )
     cmp.add_argument("--out", metavar="DIR", help="write results and figures here")
+    cmp.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the stopped run in --out, keeping its finished fits",
+    )
+    cmp.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device of the networks: cpu, cuda, cuda:1, auto (cpu)",
+    )
 
     ext = command(
         "extract", _run_extract, "openSMILE functionals of audio files", EXTRACT_EPILOG

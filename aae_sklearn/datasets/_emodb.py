@@ -194,8 +194,10 @@ def load_emodb(root, *, target="dimensions", return_X_y=False):
     >>> root = Path(tempfile.mkdtemp())
     >>> (root / "03a01Wa.wav").touch()
     >>> emodb = load_emodb(root)
-    >>> emodb.frame[["speaker", "sex", "emotion", "text"]].iloc[0].tolist()
-    [3, 'm', 'angry', 'a01']
+    >>> emodb.frame[["sex", "emotion", "text"]].iloc[0].tolist()
+    ['m', 'angry', 'a01']
+    >>> emodb.groups.tolist()
+    [3]
     >>> emodb.target.tolist() == [[-2 / 3, 2 / 3, 2 / 3]]
     True
     """

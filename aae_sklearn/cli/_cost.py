@@ -1,0 +1,61 @@
+"""What a ``compare`` run will cost, said before it starts."""
+
+# License: BSD-3-Clause
+
+import sys
+import time
+import warnings
+
+import torch
+from sklearn.base import clone
+
+
+def _epoch_time(model, X, y):
+    """Seconds of one epoch of ``model`` on ``(X, y)``, with one torch thread
+    (as in compare's workers), after a first epoch that warms it up."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            times = []
+            for _ in range(2):
+                start = time.perf_counter()
+                clone(model).set_params(max_iter=1).fit(X, y)
+                times.append(time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(threads)
+    return times[-1]
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def say_cost(networks, todo, X, y, jobs):
+    """Print how many fits a run holds and about how long its networks take.
+
+    ``networks`` maps the names of the networks to unfitted estimators,
+    ``todo`` lists the (fraction, fold, name) of the fits still to run, and
+    ``(X, y)`` is the first training fold, all labeled, on which one epoch of
+    each network is timed; a fit takes at most ``max_iter`` such epochs.
+    """
+    counts = {}
+    for *_, name in todo:
+        counts[name] = counts.get(name, 0) + 1
+    seconds = 0.0
+    for name, model in networks.items():
+        if counts.get(name):
+            seconds += counts[name] * model.max_iter * _epoch_time(model, X, y)
+    fits = ", ".join(f"{n} {name}" for name, n in counts.items())
+    print(
+        f"aae-sklearn: {len(todo)} fits to run ({fits}), {jobs} at a time; the "
+        f"networks' {max(m.max_iter for m in networks.values())} epochs at most "
+        f"take about {_duration(seconds / max(1, min(jobs, len(todo))))} here "
+        "(less where training stops early; timed on one epoch).",
+        file=sys.stderr,
+    )

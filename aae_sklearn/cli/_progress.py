@@ -1,0 +1,116 @@
+"""The fits of a ``compare`` run, on disk as each ends: resuming a stopped run."""
+
+# License: BSD-3-Clause
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+from ._io import _UsageError
+
+#: The file of a run's finished fits, in its ``--out`` folder until the run ends.
+UNFINISHED = "unfinished.jsonl"
+
+
+def _jsonable(value):
+    """``value`` with arrays as lists and history tables as dicts, for JSON."""
+    if isinstance(value, pd.DataFrame):
+        return {"history": value.to_dict(orient="split")}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def _restored(name, value):
+    """A result field as ``compare`` uses it, from its JSON form."""
+    if name == "history":
+        split = value["history"]
+        return pd.DataFrame(
+            split["data"], index=split["index"], columns=split["columns"]
+        )
+    if name in ("y_pred", "codes"):
+        return np.asarray(value, dtype=None if name == "codes" else _dtype(value))
+    return value
+
+
+def _dtype(values):
+    """float64 for targets, object for class labels (str or int)."""
+    first = values[0] if len(values) else 0.0
+    while isinstance(first, list):
+        first = first[0] if first else 0.0
+    return np.float64 if isinstance(first, float) else object
+
+
+class FitLog:
+    """The finished fits of a run, one JSON line each in ``out/unfinished.jsonl``.
+
+    The first line holds the run's settings; ``resume`` continues a log with
+    the same settings (and fails on other ones), otherwise a log already there
+    is a usage error, so that no stopped run is overwritten unawares. A line
+    cut short by a stop (the last) is dropped: that fit runs again. The log is
+    removed by :meth:`close` once the run's results are written.
+    """
+
+    def __init__(self, out, settings, resume):
+        self.path = Path(out) / UNFINISHED
+        self.settings = json.loads(json.dumps(settings))  # as read back
+        self.done = {}
+        if self.path.exists():
+            if not resume:
+                raise _UsageError(
+                    f"{out} holds a stopped compare run ({self.path.name}): add "
+                    "--resume to finish it, or choose another --out."
+                )
+            self._read()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            self._append({"settings": self.settings})
+
+    def _read(self):
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        records = []
+        for number, line in enumerate(lines, 1):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                if number < len(lines):
+                    raise ValueError(
+                        f"{self.path}: line {number} is damaged."
+                    ) from None
+        if not records or "settings" not in records[0]:
+            raise ValueError(f"{self.path}: not the record of a compare run.")
+        stored = records[0]["settings"]
+        changed = sorted(
+            key
+            for key in set(stored) | set(self.settings)
+            if stored.get(key) != self.settings.get(key)
+        )
+        if changed:
+            raise _UsageError(
+                f"--resume: the stopped run in {self.path.parent} had other settings "
+                f"({', '.join(changed)}); rerun it with the same options."
+            )
+        for record in records[1:]:
+            key = (record["key"][0], record["key"][1], record["key"][2])
+            fields = {k: _restored(k, v) for k, v in record["result"].items()}
+            self.done[key] = Bunch(**fields, warnings=[])
+
+    def _append(self, record):
+        text = json.dumps(record, allow_nan=True) + "\n"
+        with open(self.path, "a", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+
+    def add(self, key, result):
+        """Record the finished fit ``key`` (fraction, fold, model name)."""
+        fields = {k: _jsonable(v) for k, v in result.items() if k != "warnings"}
+        self._append({"key": list(key), "result": fields})
+
+    def close(self):
+        """The run's results are written: its log goes."""
+        self.path.unlink(missing_ok=True)
