@@ -63,6 +63,14 @@ def emotion_data():
     return X, y, groups
 
 
+@pytest.fixture(autouse=True)
+def _feature_cache(tmp_path_factory, monkeypatch):
+    """compare keeps extracted features in a folder of the test session's own."""
+    cache = tmp_path_factory.getbasetemp() / "feature_cache"
+    monkeypatch.setenv("AAE_SKLEARN_CACHE", str(cache))
+    return cache
+
+
 @pytest.fixture(scope="session")
 def ravdess_root():
     """The shared RAVDESS folder; tests that need it skip where it is absent."""

@@ -1,6 +1,8 @@
 """``compare --out``: each fit recorded as it ends, and ``--resume``."""
 
 import json
+import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -97,3 +99,33 @@ def test_a_fit_cut_short_in_its_record_runs_again(uninterrupted, tmp_path, monke
 def test_resume_needs_out(capsys):
     assert main(["compare", "--resume", "-q"]) == 2
     assert "--resume needs --out" in capsys.readouterr().err
+
+
+def test_compare_extracts_an_audio_folder_once(ravdess_root, tmp_path, capsys):
+    pytest.importorskip("opensmile")
+    folder = tmp_path / "audio" / "Actor_01"
+    folder.mkdir(parents=True)
+    for source in sorted((ravdess_root / "Actor_01").glob("*.flac"))[::10]:
+        shutil.copy(source, folder)
+    folder2 = tmp_path / "audio" / "Actor_02"
+    folder2.mkdir()
+    for source in sorted((ravdess_root / "Actor_02").glob("*.flac"))[::10]:
+        shutil.copy(source, folder2)
+    cache = tmp_path / "cache"
+    argv = ["compare", "--data", str(tmp_path / "audio"), "--folds", "2"]
+    argv += ["--max-iter", "2", "--jobs", "1", "--cache", str(cache)]
+
+    def run():
+        out = tmp_path / f"cmp{len(list(tmp_path.iterdir()))}"
+        assert main([*argv, "--out", str(out)]) == 0
+        return capsys.readouterr().err, pd.read_csv(out / "predictions.csv")
+
+    first, predictions = run()
+    assert "extracting 12 files once" in first and "extracting egemaps" in first
+    again, same = run()
+    assert "extracting" not in again
+    pd.testing.assert_frame_equal(same, predictions)
+    # A file changed since: extracted again.
+    changed = sorted(folder.iterdir())[0]
+    os.utime(changed, ns=(0, changed.stat().st_mtime_ns + 10**9))
+    assert "extracting 12 files once" in run()[0]

@@ -147,6 +147,13 @@ def _cross_validate(
     first = (fractions[0], 0, aae)  # the fit the figures show
     fitted = {} if log is None else {k: log.done[k] for k in keys if k in log.done}
     todo = [key for key in keys if key not in fitted]
+    by = np.asarray(data.corpus) if normalize == "corpus" else groups
+    scaled = [
+        _normalized(X, by, train, test, normalize, sequences) for train, test in splits
+    ]
+    if not quiet and todo:
+        networks = {name: models[name] for name in (aae, task.supervised.__name__)}
+        say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs)
     bar = tqdm(
         total=len(keys), initial=len(fitted), disable=quiet, file=sys.stderr, unit="fit"
     )
@@ -160,14 +167,6 @@ def _cross_validate(
             backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
         ),
     ):
-        by = np.asarray(data.corpus) if normalize == "corpus" else groups
-        scaled = [
-            _normalized(X, by, train, test, normalize, sequences)
-            for train, test in splits
-        ]
-        if not quiet and todo:
-            networks = {name: models[name] for name in (aae, task.supervised.__name__)}
-            say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs)
         tasks = (
             delayed(_fit_one)(
                 clone(models[name]),
@@ -351,13 +350,16 @@ def _run_compare(args):
     frame_kind = _frame_kind(args)
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
-    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind)
+    cache = None if args.cache == "none" else Path(args.cache)
+    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind, cache)
     task.target(data)  # fails early where the data lack the task's targets
     shared = None
     if args.test_data is None:
         splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
     else:
-        test = _compare_data(args.test_data, args.group_column, args.quiet, frame_kind)
+        test = _compare_data(
+            args.test_data, args.group_column, args.quiet, frame_kind, cache
+        )
         data, split, shared = _cross_corpus(data, test, task)
         splits = [split]
     models = _models(task, args, frame_kind is not None)

@@ -52,10 +52,11 @@ def say_cost(networks, todo, X, y, jobs):
         if counts.get(name):
             seconds += counts[name] * model.max_iter * _epoch_time(model, X, y)
     fits = ", ".join(f"{n} {name}" for name, n in counts.items())
+    epochs = max(m.max_iter for m in networks.values())
+    wall = _duration(seconds / max(1, min(jobs, len(todo))))
     print(
-        f"aae-sklearn: {len(todo)} fits to run ({fits}), {jobs} at a time; the "
-        f"networks' {max(m.max_iter for m in networks.values())} epochs at most "
-        f"take about {_duration(seconds / max(1, min(jobs, len(todo))))} here "
-        "(less where training stops early; timed on one epoch).",
+        f"aae-sklearn: {len(todo)} fits to run ({fits}), {jobs} at a time: at most "
+        f"about {wall} on this machine for the networks ({epochs} epochs each, "
+        "fewer where training stops early; timed on one epoch).",
         file=sys.stderr,
     )

@@ -3,12 +3,15 @@ and the pair of corpora of a cross-corpus comparison."""
 
 # License: BSD-3-Clause
 
+import os
 import sys
 from pathlib import Path
 
+import joblib
 import numpy as np
 from sklearn.utils import Bunch
 
+from .. import __version__
 from ..datasets import (
     load_emodb,
     load_emodb_features,
@@ -67,11 +70,52 @@ def _audio_corpus(path):
     return load_ravdess(path), "RAVDESS"
 
 
-def _compare_data(source, group_column, quiet, frame_kind=None):
+def default_cache():
+    """The folder of extracted features: ``$AAE_SKLEARN_CACHE``, else
+    ``aae-sklearn`` in ``$XDG_CACHE_HOME`` (``~/.cache``)."""
+    if os.environ.get("AAE_SKLEARN_CACHE"):
+        return Path(os.environ["AAE_SKLEARN_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "aae-sklearn"
+
+
+def _extracted(files, frame_kind, version, quiet=True):
+    """The features of the audio ``files`` (path, size, mtime): eGeMAPS
+    functionals (a table's values and names) or, with a ``frame_kind``, frame
+    sequences. ``version`` is part of the cache key."""
+    items = [path for path, _, _ in files]
+    if frame_kind is None:
+        table, _ = _functionals(items, "egemaps", 2, False, quiet)
+        return table.to_numpy(), list(table.columns)
+    features, _ = _frames(items, frame_kind, 2, False, quiet)
+    return features, [frame_kind]
+
+
+def _features(items, frame_kind, quiet, cache):
+    """The features of audio ``items``, read from ``cache`` (a folder, or None
+    for none) where an earlier run extracted the same files, unchanged."""
+    files = [
+        (path, *(lambda st: (st.st_size, st.st_mtime_ns))(os.stat(path)))
+        for path in items
+    ]
+    if cache is None:
+        return _extracted(files, frame_kind, __version__, quiet)
+    memory = joblib.Memory(cache, verbose=0)
+    cached = memory.cache(_extracted, ignore=["quiet"])
+    if not quiet and not cached.check_call_in_cache(files, frame_kind, __version__):
+        print(
+            f"aae-sklearn: extracting {len(files)} files once; kept in {cache}",
+            file=sys.stderr,
+        )
+    return cached(files, frame_kind, __version__, quiet)
+
+
+def _compare_data(source, group_column, quiet, frame_kind=None, cache=None):
     """X, y, groups, categories (None if unknown) and feature names of ``--data``.
 
     With a ``frame_kind``, ``--data`` is an audio folder and X its frame
     sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
+    The features of audio are kept in the folder ``cache`` (None: not kept).
     """
     if source in BUNDLED:
         load, corpus = BUNDLED[source]
@@ -89,12 +133,7 @@ def _compare_data(source, group_column, quiet, frame_kind=None):
     path = Path(source)
     if path.is_dir():
         corpus, name = _audio_corpus(path)
-        if frame_kind is None:
-            table, _ = _functionals(corpus.data, "egemaps", 2, False, quiet)
-            features, names = table.to_numpy(), list(table.columns)
-        else:
-            features, _ = _frames(corpus.data, frame_kind, 2, False, quiet)
-            names = [frame_kind]
+        features, names = _features(list(corpus.data), frame_kind, quiet, cache)
         return Bunch(
             source=str(path),
             name=name,

@@ -9,6 +9,7 @@ from joblib import cpu_count
 from .. import __version__
 from ._commands import _run_extract, _run_fit, _run_predict
 from ._compare import _run_compare
+from ._data import default_cache
 from ._io import CORPORA, FEATURE_SETS, FRAME_KINDS, TARGETS
 
 
@@ -68,6 +69,11 @@ and trained on the labeled rows of the training fold. SVR's C and epsilon and
 Ridge's alpha are chosen on each training fold by 3-fold GroupKFold over its
 speakers, by the mean CCC; results.json records the choice per fold
 (best_params). MLPRegressor keeps scikit-learn's defaults, with early stopping.
+
+The features of an audio folder are extracted once and kept in --cache (a
+file's path, size and modification time, the feature kind and the package
+version make the key; a changed file is extracted again). --cache none keeps
+nothing.
 
 --features frames needs an audio folder: each file becomes a sequence of 20 ms
 frames (--frame-kind: 40 log mel bands, or the 25 eGeMAPS low-level
@@ -223,6 +229,13 @@ def _parser():
         "--resume",
         action="store_true",
         help="finish the stopped run in --out, keeping its finished fits",
+    )
+    cmp.add_argument(
+        "--cache",
+        default=str(default_cache()),
+        metavar="DIR",
+        help="keep the features of audio folders here, or 'none' "
+        "($AAE_SKLEARN_CACHE, or ~/.cache/aae-sklearn)",
     )
     cmp.add_argument(
         "--device",
