@@ -14,6 +14,7 @@ from ._networks import (
     GaussianPrior,
     MLPDecoder,
     SequenceDecoder,
+    StatsDecoder,
     UniformPrior,
 )
 from ._validation import _layer_sizes
@@ -23,6 +24,9 @@ from ._validation import _layer_sizes
 # 0.01 tied with 0 (phase off); it keeps the decoder, and the unlabeled frames'
 # reconstruction, in the model.
 _AUTO_RECONSTRUCTION = {"mlp": 0.6, "cnn": 0.01, "gru": 0.01}
+# The decoder's task with frame_decoder="stats" is that of vectors: a weight
+# like theirs.
+_AUTO_RECONSTRUCTION_STATS = 0.6
 
 AAE_CONSTRAINTS = {
     "style_dim": [Interval(Integral, 0, None, closed="left")],
@@ -43,6 +47,7 @@ AAE_CONSTRAINTS = {
     "adversarial_every": [Interval(Integral, 1, None, closed="left")],
     "gradient_penalty": [Interval(Real, 0, None, closed="left")],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
+    "frame_decoder": [StrOptions({"frames", "stats"})],
 }
 
 
@@ -65,7 +70,10 @@ class _AdversarialParts:
             )
         else:
             disc_style = style_prior = None
-        decoder = MLPDecoder if self._encoder_kind == "mlp" else SequenceDecoder
+        if self._encoder_kind == "mlp":
+            decoder = MLPDecoder
+        else:
+            decoder = StatsDecoder if self.frame_decoder == "stats" else SequenceDecoder
         return self._net_class(
             self._make_encoder(n_features, hidden, n_latent),
             decoder=decoder(n_latent, hidden[::-1], n_features, self.activation),
@@ -85,13 +93,20 @@ class _AdversarialParts:
             discriminator_weight=self.discriminator_weight,
             instance_noise=self.instance_noise,
             style_adversarial_weight=self.style_adversarial_weight,
-            reconstruction_weight=_AUTO_RECONSTRUCTION[self._encoder_kind]
-            if self.reconstruction_weight == "auto"
-            else self.reconstruction_weight,
+            reconstruction_weight=self._reconstruction_weight(),
             adversarial_every=self.adversarial_every,
             gradient_penalty=self.gradient_penalty,
             pretrain_iter=self.pretrain_iter,
         )
+
+    def _reconstruction_weight(self):
+        """``reconstruction_weight``, "auto" resolved for the encoder and the
+        decoder."""
+        if self.reconstruction_weight != "auto":
+            return self.reconstruction_weight
+        if self._encoder_kind != "mlp" and self.frame_decoder == "stats":
+            return _AUTO_RECONSTRUCTION_STATS
+        return _AUTO_RECONSTRUCTION[self._encoder_kind]
 
     def _code_size(self, n_outputs):
         return n_outputs + self.style_dim

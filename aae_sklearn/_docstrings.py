@@ -159,7 +159,8 @@ _AAE_PARAMS_DOC = """
         the phase (and leaves the decoder untrained). ``"auto"``: 0.6 for feature
         vectors, 0.01 for frame sequences, where the reconstruction of every
         frame through the shared encoder otherwise holds back the supervised
-        phase (the choice of the ablation study in the documentation).
+        phase (the choice of the ablation study in the documentation); 0.6
+        for frame sequences with ``frame_decoder="stats"``.
     discriminator_layer_sizes : int or tuple of int, default=(64, 64)
         Width of the hidden layers of both discriminators.
     adversarial_every : int, default=1
@@ -173,6 +174,14 @@ _AAE_PARAMS_DOC = """
         Unsupervised pre-training: the first ``pretrain_iter`` epochs run the
         reconstruction and regularisation phases only. They count towards
         ``max_iter``; early stopping judges the epochs after them.
+    frame_decoder : {"frames", "stats"}, default="frames"
+        What the decoder reconstructs from the code of a frame sequence (vectors
+        are always reconstructed whole): ``"frames"``, every frame, by 1-D
+        convolutions; ``"stats"``, the mean and standard deviation of each
+        frame feature over the utterance, by an MLP: an utterance-level task
+        for the utterance-level code, and a cheaper one. With
+        ``reconstruction_weight="auto"``, ``"stats"`` takes the weight of
+        vectors (0.6), ``"frames"`` 0.01.
 """
 
 

@@ -262,6 +262,35 @@ class SequenceDecoder(nn.Module):
         return self.out(h).transpose(1, 2)
 
 
+class StatsDecoder(nn.Module):
+    """Reconstruct the statistics of an utterance's frames from its code.
+
+    An MLP maps the utterance-level code to the mean and the standard deviation
+    of each frame feature over the utterance's real frames: an utterance-level
+    task, of the size of a vector of functionals, for an utterance-level code.
+
+    Parameters
+    ----------
+    n_latent : int
+        Size of the latent code.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden layer.
+    n_features : int
+        Features per frame; the output has twice as many (means, then
+        standard deviations).
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity between layers.
+    """
+
+    def __init__(self, n_latent, hidden_layer_sizes, n_features, activation="relu"):
+        super().__init__()
+        sizes = (n_latent, *hidden_layer_sizes, 2 * n_features)
+        self.layers = _mlp(sizes, activation)
+
+    def forward(self, z, lengths):
+        return self.layers(z)
+
+
 class Discriminator(nn.Module):
     """Tell samples of a prior (logit > 0) from encoder codes (logit < 0).
 

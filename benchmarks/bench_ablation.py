@@ -130,7 +130,12 @@ COMBINED = {
         **SHARED["es_off"], adversarial_weight=0.3, reconstruction_weight=0.3
     ),
 }
-FRAME_ROWS = ["default"]
+# What the decoder of frame sequences reconstructs (frames only).
+FRAME_ABLATION = {
+    "stats_decoder": dict(frame_decoder="stats"),
+    "stats_decoder_rec0.1": dict(frame_decoder="stats", reconstruction_weight=0.1),
+}
+FRAME_ROWS = ["default", *FRAME_ABLATION]
 
 
 def configs(inputs):
@@ -138,7 +143,8 @@ def configs(inputs):
     sup = {"default": {}, **SHARED, "es_off_standard": COMBINED["es_off_standard"]}
     aae = {"default": {}, **ABLATION, **COMBINED}
     if inputs == "frames":
-        sup = {k: sup[k] for k in FRAME_ROWS}
+        aae.update(FRAME_ABLATION)
+        sup = {k: sup[k] for k in FRAME_ROWS if k in sup}
         aae = {k: aae[k] for k in FRAME_ROWS}
     start = START[inputs]
     rows = {f"sup:{k}": ("sup", {**start, **v}) for k, v in sup.items()}

@@ -210,9 +210,10 @@ class _Recorder(RegressorMixin, BaseEstimator):
 
     seen = []
 
-    def __init__(self, *, max_iter=None, random_state=None):
+    def __init__(self, *, max_iter=None, random_state=None, device="cpu"):
         self.max_iter = max_iter
         self.random_state = random_state
+        self.device = device
 
     def fit(self, X, y):
         self.seen.append(("fit", X))

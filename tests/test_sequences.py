@@ -203,3 +203,42 @@ def test_far_out_frames_are_flagged_by_row(emotion_sequences):
     odd[1][5, 2] = 1e4
     with pytest.warns(UserWarning, match="worst: feature 2 of row 1"):
         model.predict(odd)
+
+
+def test_frame_statistics_of_padded_sequences():
+    import torch
+
+    from aae_sklearn._training._data import frame_statistics
+
+    rng = np.random.default_rng(0)
+    sequences = [rng.normal(size=(n, 3)) for n in (4, 9, 1)]
+    padded = torch.as_tensor(np.nan_to_num(nan_padded(sequences)))
+    stats = frame_statistics(padded, torch.tensor([4, 9, 1])).numpy()
+    expected = [np.hstack([s.mean(axis=0), s.std(axis=0)]) for s in sequences]
+    assert_allclose(stats, expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("frame_decoder", ["frames", "stats"])
+def test_frame_decoder_chooses_what_is_reconstructed(
+    frame_decoder, emotion_sequences, tmp_path
+):
+    from aae_sklearn import load
+
+    X, y, _ = emotion_sequences
+    model = make(AAEEmotionRegressor, frame_decoder=frame_decoder, max_iter=3)
+    model.fit(X[:60], y[:60])
+    net = model.net_
+    decoder = type(net.decoder_).__name__
+    assert (
+        decoder == {"frames": "SequenceDecoder", "stats": "StatsDecoder"}[frame_decoder]
+    )
+    # "auto": the weight of vectors for the statistics, 0.01 for every frame.
+    assert net.reconstruction_weight == {"frames": 0.01, "stats": 0.6}[frame_decoder]
+    assert np.isfinite(model.history_["reconstruction_loss"]).all()
+    model.save(tmp_path / "model.safetensors")
+    loaded = load(tmp_path / "model.safetensors")
+    assert_allclose(loaded.predict(X[60:70]), model.predict(X[60:70]))
+    # Vectors are reconstructed whole whatever frame_decoder says.
+    vectors = np.array([x.mean(axis=0) for x in X[:60]])
+    fitted = make(AAEEmotionRegressor, frame_decoder=frame_decoder, max_iter=2)
+    assert type(fitted.fit(vectors, y[:60]).net_.decoder_).__name__ == "MLPDecoder"

@@ -69,10 +69,24 @@ def masked_mse(pred, target):
     return diff.pow(2).sum() / known.sum().clamp(min=1)
 
 
+def frame_statistics(x, lengths):
+    """Mean and standard deviation of each feature over the real frames of
+    padded sequences ``x`` (batch, n_steps, n_features): (batch, 2 * n_features)."""
+    mask = (torch.arange(x.shape[1], device=x.device) < lengths[:, None])[..., None]
+    count = lengths[:, None].to(x.dtype)
+    mean = torch.where(mask, x, 0.0).sum(dim=1) / count
+    spread = torch.where(mask, x - mean[:, None, :], 0.0).pow(2).sum(dim=1) / count
+    return torch.cat([mean, spread.sqrt()], dim=1)
+
+
 def reconstruction_loss(reconstruction, x, lengths=None):
-    """Mean squared reconstruction error; over the real frames of sequences."""
+    """Mean squared reconstruction error: of vectors; over the real frames of
+    sequences; or, where the reconstruction of sequences is one vector per
+    sequence, of the frames' mean and standard deviation."""
     if lengths is None:
         return F.mse_loss(reconstruction, x)
+    if reconstruction.ndim == 2:
+        return F.mse_loss(reconstruction, frame_statistics(x, lengths))
     mask = torch.arange(x.shape[1], device=x.device) < lengths[:, None]
     squared = (reconstruction - x).pow(2).sum(dim=2)
     return squared[mask].sum() / (mask.sum() * x.shape[2])
