@@ -16,12 +16,12 @@ and renamed, so an interrupted run leaves no partial table behind.
 # License: BSD-3-Clause
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from build_ravdess_features import write  # beside this script
 
 from aae_sklearn.datasets import load_emodb, load_ravdess_features
 from aae_sklearn.features import OpenSmileFunctionals
@@ -63,14 +63,7 @@ def main(argv=None):
     parser.add_argument("root", type=Path, help="the EmoDB folder")
     parser.add_argument("-o", "--output", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    table = extract(args.root)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    try:
-        table.to_csv(tmp, index=False, compression={"method": "gzip", "mtime": 0})
-        os.replace(tmp, args.output)
-    finally:
-        tmp.unlink(missing_ok=True)
-    print(f"wrote {len(table)} rows x {table.shape[1]} columns to {args.output}")
+    write(extract(args.root), args.output)
 
 
 if __name__ == "__main__":

@@ -66,14 +66,19 @@ def main(argv=None):
     parser.add_argument("root", type=Path, help="the RAVDESS folder")
     parser.add_argument("-o", "--output", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    table = extract(args.root)
-    tmp = args.output.with_name(args.output.name + ".tmp")
+    write(extract(args.root), args.output)
+
+
+def write(table, output):
+    """Write ``table`` as gzipped CSV (reproducible bytes) to a temporary file
+    beside ``output``, then rename it: never a partial table."""
+    tmp = output.with_name(output.name + ".tmp")
     try:
         table.to_csv(tmp, index=False, compression={"method": "gzip", "mtime": 0})
-        os.replace(tmp, args.output)
+        os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
-    print(f"wrote {len(table)} rows x {table.shape[1]} columns to {args.output}")
+    print(f"wrote {len(table)} rows x {table.shape[1]} columns to {output}")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,28 @@ def _folder(root) -> Path:
     return path
 
 
+def _named_files(root, parse):
+    """One row per ``.wav``/``.flac`` file under ``root`` (searched
+    recursively): its path, its path relative to ``root`` and the labels
+    ``parse(path)`` reads from its name; a recording present twice (the same
+    name, another folder or format) is an error naming both files."""
+    # By the end of the name, not Path.suffix: that misses a file named ".wav".
+    audio = [p for p in root.rglob("*") if p.name.lower().endswith((".wav", ".flac"))]
+    files = sorted((p for p in audio if not p.is_dir()), key=str)
+    if not files:
+        raise ValueError(f"{root}: no .wav or .flac file in this folder.")
+    rows, seen = [], {}
+    for path in files:
+        row = {"path": str(path), "file": path.relative_to(root).as_posix()}
+        row.update(parse(path))
+        stem = path.name.rsplit(".", 1)[0]
+        if stem in seen:
+            raise ValueError(f"{path}: the same recording as {seen[stem]}.")
+        seen[stem] = path
+        rows.append(row)
+    return rows
+
+
 def _bunch(frame, target, groups, descr, return_X_y, *, kind, column):
     """The Bunch (or pair) of a corpus loader; ``kind`` is its ``target``
     parameter, ``column`` the frame's column of emotion classes."""

@@ -4,15 +4,12 @@ and the bundled table of its eGeMAPS functionals."""
 # License: BSD-3-Clause
 
 import re
-from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from sklearn.utils import Bunch
 
-from ._corpus_common import _bunch, _folder
-from ._ravdess import TARGET_NAMES, _check_target, _targets, emotion_to_vad
+from ._corpus_common import _bunch, _folder, _named_files
+from ._ravdess import TARGET_NAMES, _bundled_table, _check_target, emotion_to_vad
 
 #: EmoDB's emotion letters (German initials) and the names the package gives
 #: them, those of RAVDESS where the two corpora share the category.
@@ -203,20 +200,7 @@ def load_emodb(root, *, target="dimensions", return_X_y=False):
     """
     _check_target(target)
     root = _folder(root)
-    audio = [p for p in root.rglob("*") if p.name.lower().endswith((".wav", ".flac"))]
-    files = sorted((p for p in audio if not p.is_dir()), key=str)
-    if not files:
-        raise ValueError(f"{root}: no .wav or .flac file in this folder.")
-    rows, seen = [], {}
-    for path in files:
-        row = {"path": str(path), "file": path.relative_to(root).as_posix()}
-        row.update(_parse_emodb_name(path))
-        stem = path.name.rsplit(".", 1)[0]
-        if stem in seen:
-            raise ValueError(f"{path}: the same recording as {seen[stem]}.")
-        seen[stem] = path
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(_named_files(root, _parse_emodb_name))
     dimensions = emotion_to_vad(frame["emotion"])
     frame[TARGET_NAMES] = dimensions
     return _bunch(
@@ -284,25 +268,8 @@ def load_emodb_features(*, target="dimensions", return_X_y=False):
     >>> sorted(set(emodb.frame["emotion"]))
     ['angry', 'bored', 'disgust', 'fearful', 'happy', 'neutral', 'sad']
     """
-    _check_target(target)
-    source = resources.files("aae_sklearn.datasets") / "data/emodb_egemaps.csv.gz"
-    with resources.as_file(source) as path:
-        table = pd.read_csv(path, compression="gzip")
     metadata = ["file", "speaker", "sex", "emotion_code", "emotion", "text"]
     metadata += ["version", "clipped_at_2s"]
-    feature_names = [c for c in table.columns if c not in metadata]
-    targets = pd.DataFrame(emotion_to_vad(table["emotion"]), columns=TARGET_NAMES)
-    frame = pd.concat([table[metadata], targets, table[feature_names]], axis=1)
-    X = table[feature_names].to_numpy(dtype=np.float64)
-    y, names = _targets(table, targets.to_numpy(), target, "emotion")
-    if return_X_y:
-        return X, y
-    return Bunch(
-        data=X,
-        target=y,
-        groups=table["speaker"].to_numpy(),
-        frame=frame,
-        feature_names=feature_names,
-        target_names=names,
-        DESCR=FEATURES_DESCR,
+    return _bundled_table(
+        "emodb_egemaps.csv.gz", metadata, "speaker", FEATURES_DESCR, target, return_X_y
     )

@@ -171,12 +171,21 @@ def load_ravdess_features(*, target="dimensions", return_X_y=False):
     >>> ravdess.data.shape, ravdess.target.shape
     ((1440, 88), (1440, 3))
     """
-    _check_target(target)
-    source = resources.files("aae_sklearn.datasets") / "data/ravdess_egemaps.csv.gz"
-    with resources.as_file(source) as path:
-        table = pd.read_csv(path, compression="gzip")
     metadata = ["file", "actor", "sex", "emotion", "intensity", "statement"]
     metadata.append("repetition")
+    return _bundled_table(
+        "ravdess_egemaps.csv.gz", metadata, "actor", DESCR, target, return_X_y
+    )
+
+
+def _bundled_table(name, metadata, group, descr, target, return_X_y):
+    """The loader of a bundled feature table: ``data/name`` with the columns
+    ``metadata`` (``group`` among them) and then the features; the targets
+    come from its column ``emotion``."""
+    _check_target(target)
+    source = resources.files("aae_sklearn.datasets") / "data" / name
+    with resources.as_file(source) as path:
+        table = pd.read_csv(path, compression="gzip")
     feature_names = [c for c in table.columns if c not in metadata]
     targets = pd.DataFrame(emotion_to_vad(table["emotion"]), columns=TARGET_NAMES)
     frame = pd.concat([table[metadata], targets, table[feature_names]], axis=1)
@@ -187,9 +196,9 @@ def load_ravdess_features(*, target="dimensions", return_X_y=False):
     return Bunch(
         data=X,
         target=y,
-        groups=table["actor"].to_numpy(),
+        groups=table[group].to_numpy(),
         frame=frame,
         feature_names=feature_names,
         target_names=names,
-        DESCR=DESCR,
+        DESCR=descr,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder
+from ._corpus_common import _bunch, _folder, _named_files
 from ._ravdess import TARGET_NAMES, _check_target, emotion_to_vad
 
 _RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
@@ -185,21 +185,7 @@ def load_ravdess(root, *, target="dimensions", return_X_y=False):
     """
     _check_target(target)
     root = _folder(root)
-    # By the end of the name, not Path.suffix: that misses a file named ".wav".
-    audio = [p for p in root.rglob("*") if p.name.lower().endswith((".wav", ".flac"))]
-    files = sorted((p for p in audio if not p.is_dir()), key=str)
-    if not files:
-        raise ValueError(f"{root}: no .wav or .flac file in this folder.")
-    rows, seen = [], {}
-    for path in files:
-        row = {"path": str(path), "file": path.relative_to(root).as_posix()}
-        row.update(_parse_ravdess_name(path))
-        stem = path.name.rsplit(".", 1)[0]
-        if stem in seen:
-            raise ValueError(f"{path}: the same recording as {seen[stem]}.")
-        seen[stem] = path
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(_named_files(root, _parse_ravdess_name))
     dimensions = emotion_to_vad(frame["emotion"])
     frame[TARGET_NAMES] = dimensions
     return _bunch(
