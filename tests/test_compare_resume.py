@@ -96,6 +96,14 @@ def test_a_fit_cut_short_in_its_record_runs_again(uninterrupted, tmp_path, monke
     pd.testing.assert_frame_equal(predictions, uninterrupted[1])
 
 
+def test_resume_of_a_finished_or_no_run(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main([*ARGV, "--out", str(out), "--resume"]) == 0
+    assert "no stopped run" in capsys.readouterr().err
+    assert main([*ARGV, "--out", str(out), "--resume"]) == 2
+    assert "nothing to resume" in capsys.readouterr().err
+
+
 def test_resume_needs_out(capsys):
     assert main(["compare", "--resume", "-q"]) == 2
     assert "--resume needs --out" in capsys.readouterr().err

@@ -4,6 +4,7 @@
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,13 @@ class FitLog:
                     "--resume to finish it, or choose another --out."
                 )
             self._read()
+        elif resume:
+            if (Path(out) / "results.json").exists():
+                raise _UsageError(
+                    f"--resume: the run in {out} has finished (results.json); "
+                    "nothing to resume."
+                )
+            print(f"aae-sklearn: no stopped run in {out}: starting.", file=sys.stderr)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             self._append({"settings": self.settings})
