@@ -51,7 +51,7 @@ def test_extract_with_two_workers_fails_in_one_line_every_time(
     assert [p.name for p in tmp_path.iterdir()] == ["audio"]
 
 
-def _wait_for(process, text, timeout=120):
+def _wait_for(process, text, timeout=300):
     """Read ``process``'s stderr until ``text`` shows (a progress bar: no newline)."""
     seen, deadline = b"", time.monotonic() + timeout
     os.set_blocking(process.stderr.fileno(), False)
