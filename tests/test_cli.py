@@ -849,3 +849,12 @@ def test_compare_emotion_classes_needs_a_class_column(bundled_csv, tmp_path, cap
     assert main(argv) == 1
     err = _error_line(capsys)
     assert str(source) in err and "--task categories needs a column" in err
+
+
+def test_extract_and_predict_take_jobs_like_compare():
+    from aae_sklearn.cli._parser import _parser
+
+    parser = _parser()
+    for argv in (["extract", "x", "-o", "y.csv"], ["predict", "m", "x", "-o", "y.csv"]):
+        assert parser.parse_args([*argv, "--jobs", "3"]).n_jobs == 3
+        assert parser.parse_args([*argv, "--n-jobs", "1"]).n_jobs == 1

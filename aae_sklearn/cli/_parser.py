@@ -249,7 +249,15 @@ def _parser():
     ext.add_argument("source", metavar="SOURCE", help="audio folder, file or list")
     ext.add_argument("-o", "--output", required=True, help="features .csv/.parquet")
     ext.add_argument("--features", choices=list(FEATURE_SETS), default="egemaps")
-    ext.add_argument("--n-jobs", type=int, default=2, help="parallel workers (2)")
+    ext.add_argument(
+        "--jobs",
+        "--n-jobs",
+        dest="n_jobs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="parallel workers (2)",
+    )
     ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
     ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
 
@@ -271,6 +279,14 @@ def _parser():
     pred.add_argument("model", metavar="MODEL", help="written by 'aae-sklearn fit'")
     pred.add_argument("input", metavar="INPUT", help="features table or audio")
     pred.add_argument("-o", "--output", required=True, help="predictions .csv/.parquet")
-    pred.add_argument("--n-jobs", type=int, default=2, help="extraction workers (2)")
+    pred.add_argument(
+        "--jobs",
+        "--n-jobs",
+        dest="n_jobs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="extraction workers (2)",
+    )
     pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
