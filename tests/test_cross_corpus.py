@@ -226,8 +226,12 @@ def test_the_corpora_need_the_same_features(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_compare_audio_folders_of_two_corpora(ravdess_root, emodb_root, tmp_path):
-    """A RAVDESS folder against an EmoDB folder: each read with its own loader."""
+@pytest.mark.parametrize("features", ["egemaps", "frames"])
+def test_compare_audio_folders_of_two_corpora(
+    features, ravdess_root, emodb_root, tmp_path
+):
+    """A RAVDESS folder against an EmoDB folder: each read with its own loader,
+    as functionals or as frame sequences."""
     pytest.importorskip("opensmile")
     ravdess = tmp_path / "ravdess"
     for actor in (1, 2):
@@ -241,7 +245,10 @@ def test_compare_audio_folders_of_two_corpora(ravdess_root, emodb_root, tmp_path
         shutil.copy(source, emodb)
     out = tmp_path / "cmp"
     argv = ["compare", "--data", str(ravdess), "--test-data", str(emodb), "--adapt"]
+    argv += ["--features", features]
     assert main([*argv, "--out", str(out), *FAST]) == 0
+    config = json.loads((out / "results.json").read_text())["config"]
+    assert config["frame_kind"] == (None if features == "egemaps" else "logmel")
     predictions = pd.read_csv(out / "predictions.csv")
     assert predictions["group"].str.startswith("EmoDB:").all()
     assert len(predictions) == 2 * len(list(emodb.iterdir()))
