@@ -94,10 +94,8 @@ def _extracted(files, frame_kind, version, quiet=True):
 def _features(items, frame_kind, quiet, cache):
     """The features of audio ``items``, read from ``cache`` (a folder, or None
     for none) where an earlier run extracted the same files, unchanged."""
-    files = [
-        (path, *(lambda st: (st.st_size, st.st_mtime_ns))(os.stat(path)))
-        for path in items
-    ]
+    stats = [os.stat(path) for path in items]
+    files = [(p, s.st_size, s.st_mtime_ns) for p, s in zip(items, stats, strict=True)]
     if cache is None:
         return _extracted(files, frame_kind, __version__, quiet)
     memory = joblib.Memory(cache, verbose=0)
