@@ -372,6 +372,17 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         return code
 
+    def _emotion_part(self, X):
+        """The emotion (or class) part of the code of ``X``; an error where the
+        model has seen no labels yet."""
+        code = self._encode(X)[:, : self.n_outputs_]
+        if self._y_mean is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} has seen no labels yet (only "
+                "partial_fit_unlabeled); call fit with labels before predict."
+            )
+        return code
+
     def predict(self, X):
         """Predict the emotion dimensions of ``X``.
 
@@ -386,13 +397,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, in the shape and units of the ``y`` given to ``fit``.
         """
-        code = self._encode(X)[:, : self.n_outputs_]
-        if self._y_mean is None:
-            raise NotFittedError(
-                f"This {type(self).__name__} has seen no labels yet (only "
-                "partial_fit_unlabeled); call fit with labels before predict."
-            )
-        y_pred = code * self._y_scale + self._y_mean
+        y_pred = self._emotion_part(X) * self._y_scale + self._y_mean
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def save(self, path):

@@ -8,7 +8,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -169,15 +168,6 @@ class _ClassifierPlumbing:
         metric = CLASS_METRICS.get(self.scoring, self.scoring)
         return partial(_score_classes, metric=metric, classes=self.classes_)
 
-    def _logits(self, X):
-        logits = self._encode(X)[:, : self.n_outputs_]
-        if self._y_mean is None:
-            raise NotFittedError(
-                f"This {type(self).__name__} has seen no labels yet (only "
-                "partial_fit_unlabeled); call fit with labels before predict."
-            )
-        return logits
-
     def predict_proba(self, X):
         """Probability of each class (the softmax of the class logits).
 
@@ -192,7 +182,7 @@ class _ClassifierPlumbing:
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return softmax(self._logits(X), axis=1)
+        return softmax(self._emotion_part(X), axis=1)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -206,7 +196,7 @@ class _ClassifierPlumbing:
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        logits = self._logits(X)
+        logits = self._emotion_part(X)
         return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
 
     def predict(self, X):
@@ -224,4 +214,4 @@ class _ClassifierPlumbing:
             The most probable class of each row, one of ``classes_``.
         """
         check_is_fitted(self)  # before classes_ is read
-        return self.classes_[self._logits(X).argmax(axis=1)]
+        return self.classes_[self._emotion_part(X).argmax(axis=1)]
