@@ -30,6 +30,13 @@ def _at_least(minimum):
     return parse
 
 
+def _add_extraction_jobs(command, help):
+    """``--jobs`` of the extracting commands (``--n-jobs``, its older name)."""
+    command.add_argument(
+        "--jobs", "--n-jobs", dest="n_jobs", type=int, default=2, metavar="N", help=help
+    )
+
+
 COMPARE_EPILOG = """\
 examples:
   aae-sklearn compare                      # bundled RAVDESS, 6 folds, all labels
@@ -249,15 +256,7 @@ def _parser():
     ext.add_argument("source", metavar="SOURCE", help="audio folder, file or list")
     ext.add_argument("-o", "--output", required=True, help="features .csv/.parquet")
     ext.add_argument("--features", choices=list(FEATURE_SETS), default="egemaps")
-    ext.add_argument(
-        "--jobs",
-        "--n-jobs",
-        dest="n_jobs",
-        type=int,
-        default=2,
-        metavar="N",
-        help="parallel workers (2)",
-    )
+    _add_extraction_jobs(ext, "parallel workers (2)")
     ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
     ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
 
@@ -279,14 +278,6 @@ def _parser():
     pred.add_argument("model", metavar="MODEL", help="written by 'aae-sklearn fit'")
     pred.add_argument("input", metavar="INPUT", help="features table or audio")
     pred.add_argument("-o", "--output", required=True, help="predictions .csv/.parquet")
-    pred.add_argument(
-        "--jobs",
-        "--n-jobs",
-        dest="n_jobs",
-        type=int,
-        default=2,
-        metavar="N",
-        help="extraction workers (2)",
-    )
+    _add_extraction_jobs(pred, "extraction workers (2)")
     pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
