@@ -226,15 +226,7 @@ def _cross_corpus(train, test, task):
     shared classes (None for dimensions).
     """
     _check_same_features(train, test)
-    if list(train.target_names) != list(test.target_names):
-        raise ValueError(
-            f"{test.source}: its targets ({_names(test.target_names)}) differ from "
-            f"those of {train.source} ({_names(train.target_names)})."
-        )
-    if (train.categories is None) != (test.categories is None) and (
-        task.name == "categories"
-    ):
-        task.target(train if train.categories is None else test)  # raises
+    # Classes: both corpora need them; task.target says which lacks them.
     rows_train, rows_test, shared = _shared_classes(train, test, task)
     parts = [_take(train, rows_train), _take(test, rows_test)]
     names = [train.name, test.name]

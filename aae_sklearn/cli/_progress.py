@@ -34,16 +34,8 @@ def _restored(name, value):
             split["data"], index=split["index"], columns=split["columns"]
         )
     if name in ("y_pred", "codes"):
-        return np.asarray(value, dtype=None if name == "codes" else _dtype(value))
+        return np.asarray(value)
     return value
-
-
-def _dtype(values):
-    """float64 for targets, object for class labels (str or int)."""
-    first = values[0] if len(values) else 0.0
-    while isinstance(first, list):
-        first = first[0] if first else 0.0
-    return np.float64 if isinstance(first, float) else object
 
 
 class FitLog:
