@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, balanced_accuracy_score
+from sklearn.utils import Bunch
 
 from aae_sklearn import (
     AAEEmotionClassifier,
@@ -57,10 +57,9 @@ from aae_sklearn import (
     SupervisedEmotionClassifier,
     SupervisedEmotionRegressor,
 )
-from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit
+from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit, _normalized
+from aae_sklearn.cli._tasks import TASKS
 from aae_sklearn.datasets import load_emodb_features, load_ravdess_features
-from aae_sklearn.features import GroupStandardScaler
-from aae_sklearn.metrics import binned_accuracy, concordance_correlation_coefficient
 
 KEY = ["tag", "task", "direction", "normalize", "half", "fraction", "model", "seed"]
 SHARED = ["angry", "disgust", "fearful", "happy", "neutral", "sad"]
@@ -93,21 +92,20 @@ def target_rows(groups, half):
 
 
 def normalized(source, target, normalize):
-    """Source and target features after ``normalize``."""
-    if normalize == "none":
-        return source["X"], target["X"]
+    """Source and target features after ``normalize``, as ``compare
+    --test-data`` normalises them."""
+    X = np.vstack([source["X"], target["X"]])
+    n = len(source["X"])
     if normalize == "corpus":
-        groups = [np.zeros(len(source["X"])), np.ones(len(target["X"]))]
+        groups = np.repeat([0, 1], [n, len(target["X"])])
     else:
-        groups = [
-            np.char.add("s", source["groups"].astype(str)),
-            np.char.add("t", target["groups"].astype(str)),
-        ]
-    scaler = GroupStandardScaler()
-    return (
-        scaler.fit_transform(source["X"], groups=groups[0]),
-        scaler.transform(target["X"], groups=groups[1]),
-    )
+        groups = np.concatenate(
+            [
+                np.char.add("s", source["groups"].astype(str)),
+                np.char.add("t", target["groups"].astype(str)),
+            ]
+        )
+    return _normalized(X, groups, np.arange(n), np.arange(n, len(X)), normalize, False)
 
 
 def models(task, seed, params):
@@ -131,16 +129,8 @@ def models(task, seed, params):
 
 
 def scores(task, y_true, y_pred):
-    if task == "categories":
-        return {
-            "uar": balanced_accuracy_score(y_true, y_pred),
-            "wa": accuracy_score(y_true, y_pred),
-        }
-    ccc = concordance_correlation_coefficient(y_true, y_pred, multioutput="raw_values")
-    row = {f"ccc_{t}": c for t, c in zip(TARGETS, ccc, strict=True)}
-    row["valence_accuracy"] = binned_accuracy(y_true, y_pred, target=0)
-    row["valence_uar"] = binned_accuracy(y_true, y_pred, target=0, balanced=True)
-    return row
+    """The scores ``compare`` reports for ``task``."""
+    return TASKS[task].scores(y_true, y_pred, Bunch(target_names=TARGETS))
 
 
 def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test):
@@ -228,8 +218,8 @@ def summarize(table):
     metrics = [c for c in table.columns if c.startswith(("ccc_", "valence_", "uar"))]
     group = ["tag", "direction", "normalize", "half", "fraction", "model"]
     grouped = table.groupby(group)[metrics]
-    mean, std = grouped.mean().round(3), grouped.std().round(3)
-    cells = mean.astype(str) + " ± " + std.astype(str)
+    spread = grouped.std().map(lambda v: "" if pd.isna(v) else f" ± {v:.3f}")
+    cells = grouped.mean().map("{:.3f}".format) + spread
     with pd.option_context("display.width", 200, "display.max_columns", None):
         print(cells.to_string())
 
