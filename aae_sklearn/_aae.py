@@ -131,6 +131,7 @@ class AAEEmotionRegressor(
         adversarial_every=1,
         gradient_penalty=0.0,
         pretrain_iter=0,
+        unlabeled_ratio=None,
         frame_decoder="frames",
         encoder="auto",
         activation="relu",
@@ -167,6 +168,7 @@ class AAEEmotionRegressor(
         self.adversarial_every = adversarial_every
         self.gradient_penalty = gradient_penalty
         self.pretrain_iter = pretrain_iter
+        self.unlabeled_ratio = unlabeled_ratio
         self.frame_decoder = frame_decoder
         self.encoder = encoder
         self.activation = activation

@@ -130,6 +130,7 @@ class AAEEmotionClassifier(
         adversarial_every=1,
         gradient_penalty=0.0,
         pretrain_iter=0,
+        unlabeled_ratio=None,
         frame_decoder="frames",
         encoder="auto",
         activation="relu",
@@ -166,6 +167,7 @@ class AAEEmotionClassifier(
         self.adversarial_every = adversarial_every
         self.gradient_penalty = gradient_penalty
         self.pretrain_iter = pretrain_iter
+        self.unlabeled_ratio = unlabeled_ratio
         self.frame_decoder = frame_decoder
         self.encoder = encoder
         self.activation = activation

@@ -47,6 +47,7 @@ AAE_CONSTRAINTS = {
     "adversarial_every": [Interval(Integral, 1, None, closed="left")],
     "gradient_penalty": [Interval(Real, 0, None, closed="left")],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
+    "unlabeled_ratio": [Interval(Real, 0, None, closed="left"), None],
     "frame_decoder": [StrOptions({"frames", "stats"})],
 }
 
@@ -97,6 +98,7 @@ class _AdversarialParts:
             adversarial_every=self.adversarial_every,
             gradient_penalty=self.gradient_penalty,
             pretrain_iter=self.pretrain_iter,
+            unlabeled_ratio=self.unlabeled_ratio,
         )
 
     def _reconstruction_weight(self):

@@ -174,6 +174,14 @@ _AAE_PARAMS_DOC = """
         Unsupervised pre-training: the first ``pretrain_iter`` epochs run the
         reconstruction and regularisation phases only. They count towards
         ``max_iter``; early stopping judges the epochs after them.
+    unlabeled_ratio : float or None, default=None
+        How labeled and unlabeled rows share the reconstruction and
+        regularisation phases: an epoch passes over every labeled row and at
+        most ``unlabeled_ratio`` unlabeled rows per labeled row, mixed in the
+        same mini-batches. A larger unlabeled set (``X_unlabeled``, rows with
+        NaN targets) is sampled anew every epoch, so that a pool of any size
+        costs the same per epoch, cannot drown the labeled rows, and is seen
+        whole over the epochs. None: every row, every epoch.
     frame_decoder : {"frames", "stats"}, default="frames"
         What the decoder reconstructs from the code of a frame sequence (vectors
         are always reconstructed whole): ``"frames"``, every frame, by 1-D

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from ._callbacks import PHASE_LOSSES
-from ._data import Batches, cycle, reconstruction_loss
+from ._data import Batches, SampledBatches, cycle, reconstruction_loss
 from ._nets import SupervisedNet
 
 # The share of the instance noise annealed away over max_iter epochs.
@@ -21,6 +21,7 @@ _PHASE_SETTINGS = (
     "adversarial_every",
     "gradient_penalty",
     "pretrain_iter",
+    "unlabeled_ratio",
 )
 
 
@@ -73,6 +74,11 @@ class AAENet(SupervisedNet):
     pretrain_iter : int, default=0
         Epochs of reconstruction and regularisation only, before supervision
         joins.
+    unlabeled_ratio : float or None, default=None
+        The most unlabeled rows per labeled row in an epoch of the
+        reconstruction and regularisation phases: where there are more, each
+        epoch draws a new sample of them of this size. None: every row, every
+        epoch.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
@@ -97,6 +103,7 @@ class AAENet(SupervisedNet):
         adversarial_every=1,
         gradient_penalty=0.0,
         pretrain_iter=0,
+        unlabeled_ratio=None,
         **kwargs,
     ):
         # Set before skorch's __init__, which only then starts guarding modules.
@@ -113,6 +120,7 @@ class AAENet(SupervisedNet):
         self.adversarial_every = adversarial_every
         self.gradient_penalty = gradient_penalty
         self.pretrain_iter = pretrain_iter
+        self.unlabeled_ratio = unlabeled_ratio
         super().__init__(module, n_targets=n_targets, **kwargs)
 
     def initialize_module(self):
@@ -176,16 +184,25 @@ class AAENet(SupervisedNet):
             group["lr"] = lr * self.discriminator_weight
 
     def get_iterator(self, dataset, training=False):
-        if training:
-            # The supervised phase draws its own batches from the labeled rows.
-            y = dataset.tensors[-1]
-            labeled = torch.nonzero(~torch.isnan(y).all(dim=1)).flatten()
-            self.labeled_rows_ = None
-            if len(labeled):
-                self.labeled_rows_ = torch.utils.data.TensorDataset(
-                    *(t[labeled] for t in dataset.tensors)
+        if not training:
+            return super().get_iterator(dataset)
+        y = dataset.tensors[-1]
+        known = ~torch.isnan(y).all(dim=1)
+        labeled = torch.nonzero(known).flatten()
+        unlabeled = torch.nonzero(~known).flatten()
+        # The supervised phase's batches hold labeled rows only.
+        self.complete_targets_ = not torch.isnan(y[labeled]).any()
+        # The supervised phase draws its own batches from the labeled rows.
+        self.labeled_rows_ = None
+        if len(labeled):
+            self.labeled_rows_ = (dataset, labeled)
+        if self.unlabeled_ratio is not None and len(labeled):
+            n_drawn = round(self.unlabeled_ratio * len(labeled))
+            if n_drawn < len(unlabeled):
+                return SampledBatches(
+                    dataset, self.batch_size, labeled, unlabeled, n_drawn
                 )
-        return super().get_iterator(dataset, training=training)
+        return Batches(dataset, self.batch_size, shuffle=True)
 
     def on_epoch_begin(self, net, **kwargs):
         super().on_epoch_begin(net, **kwargs)
@@ -193,7 +210,8 @@ class AAENet(SupervisedNet):
         # uninterrupted one does.
         self.labeled_batches_ = None
         if self.labeled_rows_ is not None:
-            batches = Batches(self.labeled_rows_, self.batch_size, shuffle=True)
+            dataset, labeled = self.labeled_rows_
+            batches = Batches(dataset, self.batch_size, shuffle=True, rows=labeled)
             self.labeled_batches_ = cycle(batches)
 
     def __getstate__(self):

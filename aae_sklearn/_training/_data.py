@@ -28,28 +28,38 @@ class Batches:
         Rows per batch (the last one may be smaller).
     shuffle : bool, default=False
         Draw a new order (from torch's global generator) on every pass.
+    rows : torch.Tensor of int, optional
+        Pass over these rows only (by position); every row when None. The
+        tensors are indexed batch by batch, never copied whole.
     """
 
-    def __init__(self, dataset, batch_size, shuffle=False):
+    def __init__(self, dataset, batch_size, shuffle=False, rows=None):
         self.tensors = dataset.tensors
         self.batch_size = batch_size
         self.shuffle = shuffle
+        device = self.tensors[0].device
+        self.rows = torch.arange(len(self.tensors[0]), device=device)
+        if rows is not None:
+            self.rows = rows.to(device)
         self.lengths = self.tensors[1] if len(self.tensors) == 3 else None
 
     def __len__(self):
-        return -(-len(self.tensors[0]) // self.batch_size)
+        return -(-len(self.rows) // self.batch_size)
+
+    def _pass_rows(self):
+        """The rows of the next pass."""
+        return self.rows
 
     def _order(self):
-        n = len(self.tensors[0])
-        device = self.tensors[0].device
+        rows = self._pass_rows()
         if not self.shuffle:
-            return torch.arange(n, device=device)
+            return rows
         if self.lengths is None:
-            return torch.randperm(n, device=device)
+            return rows[torch.randperm(len(rows), device=rows.device)]
         # Sorting on lengths blurred by +-10 % keeps batches nearly uniform in
         # length while their composition still changes from pass to pass.
-        noise = 1.0 + 0.2 * (torch.rand(n, device=device) - 0.5)
-        return torch.argsort(self.lengths * noise)
+        noise = 1.0 + 0.2 * (torch.rand(len(rows), device=rows.device) - 0.5)
+        return rows[torch.argsort(self.lengths[rows] * noise)]
 
     def __iter__(self):
         batches = self._order().split(self.batch_size)
@@ -60,6 +70,41 @@ class Batches:
             if self.lengths is not None:
                 batch[0] = batch[0][:, : int(batch[1].max())]
             yield tuple(batch)
+
+
+class SampledBatches(Batches):
+    """Shuffled mini-batches of some rows and a new sample of others every pass.
+
+    Every pass holds all of ``rows`` and ``n_drawn`` rows of ``pool`` drawn
+    without replacement, mixed in the same batches: the labeled rows and a
+    sample of the unlabeled ones, so that an epoch's cost does not grow with
+    the unlabeled pool, which the passes visit whole over time.
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.TensorDataset
+        The tensors to slice, as for :class:`Batches`.
+    batch_size : int
+        Rows per batch.
+    rows : torch.Tensor of int
+        Rows of every pass (by position).
+    pool : torch.Tensor of int
+        Rows to sample from (by position).
+    n_drawn : int
+        Rows of ``pool`` in each pass.
+    """
+
+    def __init__(self, dataset, batch_size, rows, pool, n_drawn):
+        super().__init__(dataset, batch_size, shuffle=True, rows=rows)
+        self.pool = pool.to(self.rows.device)
+        self.n_drawn = n_drawn
+
+    def __len__(self):
+        return -(-(len(self.rows) + self.n_drawn) // self.batch_size)
+
+    def _pass_rows(self):
+        drawn = torch.randperm(len(self.pool), device=self.pool.device)
+        return torch.cat([self.rows, self.pool[drawn[: self.n_drawn]]])
 
 
 def masked_mse(pred, target):
