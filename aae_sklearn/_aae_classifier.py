@@ -131,6 +131,7 @@ class AAEEmotionClassifier(
         gradient_penalty=0.0,
         pretrain_iter=0,
         unlabeled_ratio=None,
+        consistency_weight=0.0,
         frame_decoder="frames",
         encoder="auto",
         activation="relu",
@@ -168,6 +169,7 @@ class AAEEmotionClassifier(
         self.gradient_penalty = gradient_penalty
         self.pretrain_iter = pretrain_iter
         self.unlabeled_ratio = unlabeled_ratio
+        self.consistency_weight = consistency_weight
         self.frame_decoder = frame_decoder
         self.encoder = encoder
         self.activation = activation

@@ -48,6 +48,7 @@ AAE_CONSTRAINTS = {
     "gradient_penalty": [Interval(Real, 0, None, closed="left")],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     "unlabeled_ratio": [Interval(Real, 0, None, closed="left"), None],
+    "consistency_weight": [Interval(Real, 0, None, closed="left")],
     "frame_decoder": [StrOptions({"frames", "stats"})],
 }
 
@@ -99,6 +100,7 @@ class _AdversarialParts:
             gradient_penalty=self.gradient_penalty,
             pretrain_iter=self.pretrain_iter,
             unlabeled_ratio=self.unlabeled_ratio,
+            consistency_weight=self.consistency_weight,
         )
 
     def _reconstruction_weight(self):

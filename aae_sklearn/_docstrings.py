@@ -182,6 +182,13 @@ _AAE_PARAMS_DOC = """
         NaN targets) is sampled anew every epoch, so that a pool of any size
         costs the same per epoch, cannot drown the labeled rows, and is seen
         whole over the epochs. None: every row, every epoch.
+    consistency_weight : float, default=0.0
+        Strength of a consistency phase after the supervised one: the encoder
+        passes the rows of the phase-1 mini-batch, labeled or not, twice, under
+        different dropout masks, and learns to give both passes the same
+        emotion part (the Pi-model of Laine and Aila, 2017), with
+        ``consistency_weight * learning_rate_init`` as learning rate. 0 skips
+        the phase.
     frame_decoder : {"frames", "stats"}, default="frames"
         What the decoder reconstructs from the code of a frame sequence (vectors
         are always reconstructed whole): ``"frames"``, every frame, by 1-D

@@ -139,3 +139,23 @@ def test_a_negative_ratio_is_refused(emotion_data):
     X, y, _ = emotion_data
     with pytest.raises(ValueError, match="unlabeled_ratio"):
         make(unlabeled_ratio=-1).fit(X, y)
+
+
+def test_consistency_phase_runs_and_trains_the_encoder(emotion_data):
+    X, y, pool = _pool(emotion_data, 60, 200)
+    plain = make(max_iter=2).fit(X, y, X_unlabeled=pool)
+    model = make(max_iter=2, consistency_weight=1.0).fit(X, y, X_unlabeled=pool)
+    assert "consistency_loss" not in plain.history_
+    assert (model.history_["consistency_loss"] > 0).all()
+    assert not np.allclose(model.predict(X), plain.predict(X))
+    (group,) = model.net_.optimizer_consistency_.param_groups
+    assert group["lr"] == pytest.approx(model.learning_rate_init)
+
+
+def test_no_consistency_phase_leaves_training_as_it_was(emotion_data):
+    X, y, pool = _pool(emotion_data, 60, 200)
+    fits = [
+        make(max_iter=2, consistency_weight=w).fit(X, y, X_unlabeled=pool).predict(X)
+        for w in (0.0, 0.0)
+    ]
+    assert_array_equal(*fits)

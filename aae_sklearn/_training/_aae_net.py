@@ -22,6 +22,7 @@ _PHASE_SETTINGS = (
     "gradient_penalty",
     "pretrain_iter",
     "unlabeled_ratio",
+    "consistency_weight",
 )
 
 
@@ -104,6 +105,7 @@ class AAENet(SupervisedNet):
         gradient_penalty=0.0,
         pretrain_iter=0,
         unlabeled_ratio=None,
+        consistency_weight=0.0,
         **kwargs,
     ):
         # Set before skorch's __init__, which only then starts guarding modules.
@@ -121,6 +123,7 @@ class AAENet(SupervisedNet):
         self.gradient_penalty = gradient_penalty
         self.pretrain_iter = pretrain_iter
         self.unlabeled_ratio = unlabeled_ratio
+        self.consistency_weight = consistency_weight
         super().__init__(module, n_targets=n_targets, **kwargs)
 
     def initialize_module(self):
@@ -144,6 +147,7 @@ class AAENet(SupervisedNet):
         )
         self.optimizer_discriminator_ = self._make_optimizer(discriminators)
         self.optimizer_generator_ = self._make_optimizer(encoder)
+        self.optimizer_consistency_ = self._make_optimizer(encoder)
         self.set_learning_rate(self.lr)
         return self
 
@@ -182,6 +186,8 @@ class AAENet(SupervisedNet):
             group["lr"] = lr * self.reconstruction_weight
         for group in self.optimizer_discriminator_.param_groups:
             group["lr"] = lr * self.discriminator_weight
+        for group in self.optimizer_consistency_.param_groups:
+            group["lr"] = lr * self.consistency_weight
 
     def get_iterator(self, dataset, training=False):
         if not training:
@@ -302,6 +308,12 @@ class AAENet(SupervisedNet):
             )
         self._step(self.optimizer_generator_, loss, "generator_loss")
 
+    def _consistency_phase(self, inputs):
+        """Pull together the emotion parts of two dropout views of ``inputs``."""
+        views = [self.latent(self.module_(*inputs))[:, : self.n_targets] for _ in "ab"]
+        loss = F.mse_loss(views[0], views[1])
+        self._step(self.optimizer_consistency_, loss, "consistency_loss")
+
     def train_step(self, batch, **fit_params):
         self._train_mode()
         *inputs, yi = batch
@@ -326,7 +338,10 @@ class AAENet(SupervisedNet):
             self._discriminator_phase(code.detach(), parts)
             self._generator_phase(inputs, parts)
         if not self.pretraining() and self.labeled_batches_ is not None:
+            batch_inputs = inputs
             *inputs, yi = next(self.labeled_batches_)
             supervised = self._supervised_phase(inputs, yi)
+            if self.consistency_weight > 0:
+                self._consistency_phase(batch_inputs)
             loss = supervised if loss is None else loss + supervised
         return {"loss": torch.as_tensor(0.0 if loss is None else loss)}

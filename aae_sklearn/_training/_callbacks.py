@@ -40,6 +40,11 @@ class PhaseLosses(Callback):
             net.history.record(
                 "clipped_steps", int(sum(b.get("clipped_steps", 0) for b in batches))
             )
+        consistency = [
+            b["consistency_loss"] for b in batches if "consistency_loss" in b
+        ]
+        if consistency:
+            net.history.record("consistency_loss", float(np.mean(consistency)))
         for name in DIAGNOSTICS[2:]:
             accuracy = [b[name] for b in batches if name in b]
             if accuracy:

@@ -196,7 +196,14 @@ class SupervisedNet(NeuralNet):
             {k: v for k, v in epoch.items() if k != "batches"} for epoch in self.history
         ]
         history = pd.DataFrame(rows).rename(columns={"dur": "time"})
-        order = [*self.loss_names, "valid_loss", "valid_score", *DIAGNOSTICS, "time"]
+        order = [
+            *self.loss_names,
+            "consistency_loss",
+            "valid_loss",
+            "valid_score",
+            *DIAGNOSTICS,
+            "time",
+        ]
         return history.set_index("epoch")[[c for c in order if c in history]]
 
     def set_learning_rate(self, lr):

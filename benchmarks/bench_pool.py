@@ -1,0 +1,260 @@
+"""Unlabeled pools: does the AAE's gain grow with the unlabeled speech it gets?
+
+Three corpora, the bundled eGeMAPS tables: RAVDESS (English, 24 actors), EmoDB
+(German, 10 speakers) and nEMO (Polish, 9 actors), each speaker standardised on
+its own statistics (``compare``'s default ``--normalize speaker``). Within one
+corpus, speaker-grouped folds; in each training fold a share
+(``--fractions``) of the rows keeps its labels. The models:
+
+- ``supervised``: the baseline network on the labeled rows;
+- ``AAE:none``: the autoencoder on the labeled rows alone;
+- ``AAE:same``: and the fold's other training rows, unlabeled (the pool of
+  every earlier study);
+- ``AAE:pool``: and the other two corpora, whole and unlabeled, as
+  ``X_unlabeled``;
+- ``SVR`` (dimensions), ``SVC`` and ``LogReg`` (categories): tuned as by
+  ``aae-sklearn compare --baselines``, on the labeled rows.
+
+Settings are looked at on one half of each corpus's speakers (``--half tune``:
+RAVDESS actors 1-12, EmoDB's first 5 speakers, nEMO's first 4; 3 folds within
+the half) and reported on the other half (``--half report``, 3 folds within
+it); ``--half all`` runs speaker-grouped folds over every speaker (RAVDESS 6,
+EmoDB 5, nEMO 3), which include the tuning speakers: context, not a report. The
+pool is the same in every half: the other corpora share no speaker with the
+tested one.
+
+``--params`` (JSON) sets parameters of the autoencoders and ``--tag`` names the
+setting. Each finished fit appends one JSON line to
+``benchmarks/results/pool_<half>.jsonl``; a rerun skips the fits already there,
+so a study stopped anywhere resumes where it stopped. ``table`` prints the
+summary: the mean over folds, then mean and standard deviation over seeds.
+
+Run from the repository root, one run at a time::
+
+    OMP_NUM_THREADS=1 python benchmarks/bench_pool.py run --half tune \\
+        --fractions 0.25 --seeds 0 --jobs 2
+    OMP_NUM_THREADS=1 python benchmarks/bench_pool.py run --half tune \\
+        --models AAE:pool --tag ratio1 --params '{"unlabeled_ratio": 1}'
+    python benchmarks/bench_pool.py table --half tune
+"""
+
+# License: BSD-3-Clause
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, parallel_config
+from sklearn.model_selection import GroupKFold
+from sklearn.utils import Bunch
+
+from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit
+from aae_sklearn.cli._tasks import TASKS
+from aae_sklearn.datasets import (
+    load_emodb_features,
+    load_nemo_features,
+    load_ravdess_features,
+)
+from aae_sklearn.features import GroupStandardScaler
+
+RESULTS = Path(__file__).resolve().parent / "results"
+LOADERS = {
+    "ravdess": load_ravdess_features,
+    "emodb": load_emodb_features,
+    "nemo": load_nemo_features,
+}
+FOLDS = {"tune": 3, "report": 3, "all": {"ravdess": 6, "emodb": 5, "nemo": 3}}
+MODELS = {
+    "dimensions": ["supervised", "AAE:none", "AAE:same", "AAE:pool", "SVR"],
+    "categories": ["supervised", "AAE:none", "AAE:same", "AAE:pool", "SVC", "LogReg"],
+}
+KEY = ["tag", "task", "corpus", "half", "fraction", "model", "seed", "fold"]
+TARGETS = ["valence", "activation", "dominance"]
+
+
+def corpus(name):
+    """Features (each speaker standardised), targets, classes and speakers."""
+    data = LOADERS[name]()
+    groups = np.asarray(data.groups).astype(str)
+    return Bunch(
+        X=GroupStandardScaler().fit_transform(data.data, groups=groups),
+        y=data.target,
+        classes=data.frame["emotion"].to_numpy(dtype=object),
+        groups=groups,
+    )
+
+
+def pool(name):
+    """The other corpora, standardised per speaker, as one unlabeled pool."""
+    return np.vstack([corpus(other).X for other in LOADERS if other != name])
+
+
+def splits(name, half):
+    """The (train, test) row positions of ``half`` of corpus ``name``."""
+    groups = corpus(name).groups
+    speakers = np.unique(groups)
+    cut = len(speakers) // 2
+    chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
+    rows = np.flatnonzero(np.isin(groups, chosen))
+    n_folds = FOLDS[half] if half != "all" else FOLDS["all"][name]
+    folds = GroupKFold(n_splits=n_folds).split(rows, groups=groups[rows])
+    return [(rows[train], rows[test]) for train, test in folds]
+
+
+def labeled_rows(n_train, fraction, seed, fold):
+    """The labeled positions of a training fold, the same for every model (those
+    of a smaller fraction a subset of a larger one's)."""
+    order = np.random.default_rng([seed, fold]).permutation(n_train)
+    return np.sort(order[: round(fraction * n_train)])
+
+
+def make_model(task, name, seed, params):
+    if name == "SVR":
+        return _baselines(seed)["SVR"]
+    if name in ("SVC", "LogReg"):
+        baselines = _class_baselines(seed)
+        return baselines["SVC" if name == "SVC" else "LogisticRegression"]
+    if name == "supervised":
+        return TASKS[task].supervised(random_state=seed)
+    return TASKS[task].aae(**params, random_state=seed)
+
+
+def fit_one(key, params):
+    """Fit one model on one fold; the record of its scores."""
+    tag, task, name, half, fraction, model_name, seed, fold = key
+    data = corpus(name)
+    train, test = splits(name, half)[fold]
+    y = data.y if task == "dimensions" else data.classes
+    labeled = labeled_rows(len(train), fraction, seed, fold)
+    model = make_model(task, model_name, seed, params)
+    X_train, y_train = data.X[train], y[train]
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if model_name in ("AAE:same", "AAE:pool"):
+            extra = pool(name) if model_name == "AAE:pool" else None
+            hidden = TASKS[task].hidden(y_train, labeled)
+            model.fit(X_train, hidden, X_unlabeled=extra)
+        elif model_name.startswith("AAE") or model_name == "supervised":
+            model.fit(X_train[labeled], y_train[labeled])
+        else:
+            model = _fit(
+                model, X_train[labeled], y_train[labeled], data.groups[train][labeled]
+            )
+    fit_time = time.perf_counter() - start
+    y_pred = model.predict(data.X[test])
+    if task == "dimensions" and not np.isfinite(y_pred).all():
+        raise FloatingPointError(f"{key}: non-finite predictions")
+    scores = TASKS[task].scores(y[test], y_pred, Bunch(target_names=TARGETS))
+    return dict(
+        zip(KEY, key, strict=True),
+        params=params,
+        n_train=len(train),
+        n_labeled=len(labeled),
+        n_pool=len(pool(name)) if model_name == "AAE:pool" else 0,
+        epochs=getattr(model, "n_iter_", None),
+        fit_time=fit_time,
+        **{k: float(v) for k, v in scores.items()},
+    )
+
+
+def done_keys(path):
+    if not path.exists():
+        return set()
+    with path.open() as f:
+        return {tuple(json.loads(line)[k] for k in KEY) for line in f if line.strip()}
+
+
+def run(args):
+    path = RESULTS / f"pool_{args.half}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    done = done_keys(path)
+    params = json.loads(args.params)
+    todo = []
+    # Longest fits first, corpus by corpus, so that few workers idle at the end.
+    for name in args.corpora:
+        n_folds = len(splits(name, args.half))
+        for fraction in args.fractions:
+            for seed in args.seeds:
+                for model in args.models or MODELS[args.task]:
+                    if model == "AAE:same" and fraction == 1:
+                        continue  # no unlabeled rows: AAE:none
+                    for fold in range(n_folds):
+                        key = (args.tag, args.task, name, args.half, fraction)
+                        key = (*key, model, seed, fold)
+                        if key not in done:
+                            todo.append(key)
+    print(f"{len(todo)} fits to run ({len(done)} in {path})", flush=True)
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+            delayed(fit_one)(key, params) for key in todo
+        )
+    for i, record in enumerate(results, 1):
+        with path.open("a") as f:
+            f.write(json.dumps(record) + "\n")
+        metric = "valence_accuracy" if args.task == "dimensions" else "uar"
+        print(
+            f"[{i}/{len(todo)}] {' '.join(map(str, (record[k] for k in KEY)))}: "
+            f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)",
+            flush=True,
+        )
+
+
+def summary(half, task=None):
+    """Mean over folds per seed, then mean and s.d. over seeds."""
+    path = RESULTS / f"pool_{half}.jsonl"
+    frame = pd.read_json(path, lines=True)
+    if task is not None:
+        frame = frame[frame.task == task]
+    if {"ccc_valence", "ccc_activation", "ccc_dominance"} <= set(frame.columns):
+        frame["ccc_mean"] = frame[["ccc_valence", "ccc_activation", "ccc_dominance"]].mean(
+            axis=1
+        )
+    metrics = [
+        m
+        for m in ("valence_accuracy", "ccc_mean", "ccc_valence", "uar", "epochs", "fit_time")
+        if m in frame.columns
+    ]
+    cell = ["tag", "task", "corpus", "fraction", "model"]
+    per_seed = frame.groupby([*cell, "seed"])[metrics].mean()
+    counts = frame.groupby(cell)["fold"].count().rename("fits")
+    table = per_seed.groupby(cell).agg(["mean", "std"])
+    table.columns = [f"{m}_{s}" for m, s in table.columns]
+    return table.join(counts)
+
+
+def table(args):
+    pd.set_option("display.width", 200, "display.max_rows", 500)
+    out = summary(args.half, args.task)
+    cols = [c for c in out.columns if c.endswith("_mean") or c == "fits"]
+    print(out[cols].round(3).to_string())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="stage", required=True)
+    go = sub.add_parser("run", help="run the fits not yet in the results file")
+    go.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    go.add_argument("--task", choices=list(MODELS), default="dimensions")
+    go.add_argument("--corpora", nargs="+", choices=list(LOADERS), default=list(LOADERS))
+    go.add_argument("--fractions", nargs="+", type=float, default=[0.1, 0.25, 1.0])
+    go.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    go.add_argument("--models", nargs="+", default=None)
+    go.add_argument("--params", default="{}", help="JSON parameters of the AAEs")
+    go.add_argument("--tag", default="default")
+    go.add_argument("--jobs", type=int, default=1)
+    go.set_defaults(func=run)
+    show = sub.add_parser("table", help="summarise a results file")
+    show.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    show.add_argument("--task", choices=list(MODELS), default=None)
+    show.set_defaults(func=table)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
