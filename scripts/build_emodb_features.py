@@ -46,9 +46,28 @@ def extract(root):
     clipped = pd.read_csv(root / "labels.csv").set_index("file")["clipped_at_2s"]
     meta = corpus.frame[METADATA].copy()
     meta["clipped_at_2s"] = clipped.loc[meta["file"]].to_numpy(dtype=bool)
+    return with_functionals(meta, corpus.data)
+
+
+def with_functionals(meta, files):
+    """``meta`` followed by the eGeMAPSv02 functionals of the audio ``files``.
+
+    Parameters
+    ----------
+    meta : pandas.DataFrame
+        The metadata columns, one row per file.
+    files : sequence of str
+        The audio files, in the order of the rows of ``meta``.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        ``meta``, then the 88 features (in the order of the bundled RAVDESS
+        table), rounded to 6 significant digits.
+    """
     # The package's own extractor, so that the table matches what users compute.
     extractor = OpenSmileFunctionals(feature_set="eGeMAPSv02", n_jobs=2)
-    values = extractor.fit_transform(list(corpus.data))
+    values = extractor.fit_transform(list(files))
     names = list(extractor.get_feature_names_out())
     if names != load_ravdess_features().feature_names:
         raise RuntimeError("openSMILE's feature names differ from the RAVDESS table's.")

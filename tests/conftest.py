@@ -17,6 +17,7 @@ if os.environ.get("CI"):
 
 RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
 EMODB = RAVDESS.parent / "emodb"
+NEMO = RAVDESS.parent / "nemo"
 
 # Small networks that train in well under a second on CPU.
 # Early stopping on, as most tests judge the validation score it records (the
@@ -85,6 +86,14 @@ def emodb_root():
     if not (EMODB / "labels.csv").is_file():
         pytest.skip(f"EmoDB speech not found at {EMODB}")
     return EMODB
+
+
+@pytest.fixture(scope="session")
+def nemo_root():
+    """The shared nEMO folder; tests that need it skip where it is absent."""
+    if not (NEMO / "labels.csv").is_file():
+        pytest.skip(f"nEMO speech not found at {NEMO}")
+    return NEMO
 
 
 @pytest.fixture

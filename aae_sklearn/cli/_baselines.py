@@ -1,5 +1,5 @@
 """The baselines of ``compare``, how they are tuned and fitted, and the
-per-speaker normalisation of its folds."""
+per-speaker normalisation of its folds and of its unlabeled pool."""
 
 # License: BSD-3-Clause
 
@@ -179,3 +179,13 @@ def _normalized(X, groups, train, test, normalize, sequences):
     scaler = GroupStandardScaler()
     X_train = scaler.fit_transform(X[train], groups=groups[train])
     return X_train, scaler.transform(X[test], groups=groups[test])
+
+
+def _normalized_pool(X, groups, normalize, sequences):
+    """Unlabeled rows of speakers in no fold (``--unlabeled``): unless
+    ``normalize="none"``, each group standardised with its own statistics."""
+    if normalize == "none":
+        return X
+    if sequences:
+        return _standardized_frames(X, groups)
+    return GroupStandardScaler().fit_transform(X, groups=groups)

@@ -19,14 +19,16 @@ from tqdm import tqdm
 
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
-from ._baselines import _best_params, _fit, _n_iter, _normalized
+from ._baselines import _best_params, _fit, _n_iter, _normalized, _normalized_pool
 from ._cost import say_cost
-from ._data import BUNDLED, _compare_data, _cross_corpus
+from ._data import BUNDLED, _compare_data, _cross_corpus, _pool_data
 from ._io import FRAME_KINDS, FRAME_MS, _check_output, _UsageError
+from ._pool import _check_pool_sources, _pool_config, _unlabeled
 from ._progress import FitLog
 from ._results import (
     _compare_figures,
     _frames_summary,
+    _heading,
     _print_summary,
     _summary,
     _versions,
@@ -50,24 +52,33 @@ def _models(task, args, sequences=False):
 
 
 def _fit_one(
-    model, X_train, y_train, labeled, groups_train, X_test, figures, adapt=False
+    model,
+    X_train,
+    y_train,
+    labeled,
+    groups_train,
+    X_test,
+    figures,
+    adapt=False,
+    X_pool=None,
 ):
     """Fit ``model`` on one training fold and predict its test rows.
 
     The autoencoder trains on every training row, the others on the
-    ``labeled`` ones; with ``adapt`` the autoencoder gets the test rows too,
-    unlabeled (``X_unlabeled``). A fit cut short by Ctrl-C raises
-    KeyboardInterrupt. With ``--jobs`` above 1 this runs in a worker process,
-    whose warnings do not reach the parent: they are returned, as the arguments of
-    :class:`warnings.WarningMessage`. With ``figures``, the autoencoder's
-    history and its codes of the test rows are returned too.
+    ``labeled`` ones; the autoencoder also gets, unlabeled (``X_unlabeled``),
+    the test rows with ``adapt`` and the rows ``X_pool`` of the pool of
+    ``--unlabeled``, which no other model sees. A fit cut short by Ctrl-C
+    raises KeyboardInterrupt. With ``--jobs`` above 1 this runs in a worker
+    process, whose warnings do not reach the parent: they are returned, as the
+    arguments of :class:`warnings.WarningMessage`. With ``figures``, the
+    autoencoder's history and its codes of the test rows are returned too.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
         if isinstance(model, AAEEmotionRegressor | AAEEmotionClassifier):
             task = TASKS["categories" if is_classifier(model) else "dimensions"]
-            X_unlabeled = X_test if adapt else None
+            X_unlabeled = _unlabeled(X_test, adapt, X_pool)
             model.fit(X_train, task.hidden(y_train, labeled), X_unlabeled=X_unlabeled)
         else:
             model = _fit(
@@ -121,13 +132,16 @@ def _cross_validate(
     jobs=1,
     adapt=False,
     log=None,
+    pool=None,
 ):
     """One record per model x fraction x fold of ``splits`` (pairs of training
     and test rows), the out-of-fold predictions, and what the AAE figures need;
     ``jobs`` worker processes fit in parallel. ``normalize="corpus"`` groups
     the rows by ``data.corpus``; ``adapt`` gives the autoencoder each fold's
-    test rows unlabeled. A :class:`FitLog` ``log`` records each fit as it ends,
-    and holds those of a stopped run, which are not fitted again."""
+    test rows unlabeled, and every autoencoder fit gets the rows of ``pool``
+    (:func:`_pool_data`; None: no pool) unlabeled too, normalised likewise. A
+    :class:`FitLog` ``log`` records each fit as it ends, and holds those of a
+    stopped run, which are not fitted again."""
     X, y, groups = data.data, task.target(data), np.asarray(data.groups)
     aae = task.aae.__name__
     folds = len(splits)
@@ -151,9 +165,14 @@ def _cross_validate(
     scaled = [
         _normalized(X, by, train, test, normalize, sequences) for train, test in splits
     ]
+    X_pool = None
+    if pool is not None:
+        pool_by = pool.corpus if normalize == "corpus" else pool.groups
+        X_pool = _normalized_pool(pool.data, pool_by, normalize, sequences)
     if not quiet and todo:
         networks = {name: models[name] for name in (aae, task.supervised.__name__)}
-        say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs)
+        unlabeled = {aae: _unlabeled(scaled[0][1], adapt, X_pool)}
+        say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs, unlabeled)
     bar = tqdm(
         total=len(keys), initial=len(fitted), disable=quiet, file=sys.stderr, unit="fit"
     )
@@ -177,6 +196,7 @@ def _cross_validate(
                 scaled[fold][1],
                 figures=(fraction, fold, name) == first,
                 adapt=adapt,
+                X_pool=X_pool if name == aae else None,
             )
             for fraction, fold, name in todo
         )
@@ -246,7 +266,9 @@ def _frame_kind(args):
         if args.frame_kind is not None:
             raise _UsageError("--frame-kind needs --features frames.")
         return None
-    for option, source in (("--data", args.data), ("--test-data", args.test_data)):
+    sources = [("--data", args.data), ("--test-data", args.test_data)]
+    sources += [("--unlabeled", source) for source in args.unlabeled or ()]
+    for option, source in sources:
         if source is None:
             continue
         path = Path(source)
@@ -263,39 +285,27 @@ def _frame_kind(args):
 
 def _check_options(args):
     """Usage errors of the options that go together: ``--test-data``,
-    ``--adapt``, ``--folds``, ``--normalize corpus`` and ``--resume``."""
+    ``--adapt``, ``--folds``, ``--normalize corpus``, ``--unlabeled`` and
+    ``--resume``."""
     if args.resume and args.out is None:
         raise _UsageError("--resume needs --out: the folder of the stopped run.")
     if args.test_data is None:
         if args.adapt:
             raise _UsageError("--adapt needs --test-data: the corpus to adapt to.")
-        if args.normalize == "corpus":
+        if args.normalize == "corpus" and not args.unlabeled:
             raise _UsageError(
-                "--normalize corpus needs --test-data; within one corpus, use "
-                "speaker or none."
+                "--normalize corpus needs --test-data or --unlabeled; within one "
+                "corpus, use speaker or none."
             )
     elif args.folds is not None:
         raise _UsageError(
             "--folds has no use with --test-data: the models train on all of --data "
             "and are tested on all of --test-data."
         )
+    _check_pool_sources(args)
 
 
-def _heading(args, data):
-    """What the printed tables average over, and how the features were scaled."""
-    scaling = {
-        "speaker": "features normalised per speaker",
-        "corpus": "features normalised per corpus",
-        "none": "no per-speaker normalisation",
-    }[args.normalize]
-    if args.test_data is None:
-        return f"mean ± std over {args.folds or 6} folds, {scaling}"
-    train, test = data.corpus[0], data.corpus[-1]
-    adapted = f", adapted to {test}'s speech (unlabeled)" if args.adapt else ""
-    return f"trained on {train}, tested on {test}{adapted}, {scaling}"
-
-
-def _config(args, task, data, models, splits, fractions, frame_kind, shared):
+def _config(args, task, data, models, splits, fractions, frame_kind, shared, pool):
     """The settings of a run, as results.json records them."""
     sequences = frame_kind is not None
     return {
@@ -304,6 +314,7 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared):
         "data": args.data,
         "test_data": args.test_data,
         "adapt": args.adapt,
+        "unlabeled": None if pool is None else _pool_config(pool, args.normalize),
         "classes": shared,
         "features": args.features,
         "frame_kind": frame_kind,
@@ -328,13 +339,16 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared):
     }
 
 
-def _fit_log(out, config, data, resume):
+def _fit_log(out, config, data, resume, pool=None):
     """The :class:`FitLog` of a run with ``--out``: what decides its results
-    (settings and a hash of the data; not ``--jobs``, which changes none)."""
+    (settings and a hash of the data and of the ``pool``; not ``--jobs``,
+    which changes none)."""
     settings = {k: v for k, v in config.items() if k not in ("jobs", "versions")}
     settings["data_hash"] = joblib.hash(
         (data.data, data.target, np.asarray(data.groups), data.categories)
     )
+    if pool is not None:
+        settings["unlabeled_hash"] = joblib.hash((pool.data, pool.groups))
     log = FitLog(out, settings, resume)
     if log.done:
         print(
@@ -353,8 +367,16 @@ def _run_compare(args):
     cache = None if args.cache == "none" else Path(args.cache)
     data = _compare_data(args.data, args.group_column, args.quiet, frame_kind, cache)
     task.target(data)  # fails early where the data lack the task's targets
+    pool = None
+    if args.unlabeled:
+        pool = _pool_data(
+            args.unlabeled, data, args.group_column, args.quiet, frame_kind, cache
+        )
     shared = None
     if args.test_data is None:
+        # One corpus: --normalize corpus (with a pool) standardises it with the
+        # statistics of each training fold.
+        data.corpus = np.full(len(data.data), data.name, dtype=object)
         splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
     else:
         test = _compare_data(
@@ -363,8 +385,10 @@ def _run_compare(args):
         data, split, shared = _cross_corpus(data, test, task)
         splits = [split]
     models = _models(task, args, frame_kind is not None)
-    config = _config(args, task, data, models, splits, fractions, frame_kind, shared)
-    log = None if out is None else _fit_log(out, config, data, args.resume)
+    config = _config(
+        args, task, data, models, splits, fractions, frame_kind, shared, pool
+    )
+    log = None if out is None else _fit_log(out, config, data, args.resume, pool)
     results, predictions, aae = _cross_validate(
         data,
         task,
@@ -377,10 +401,11 @@ def _run_compare(args):
         args.jobs,
         adapt=args.adapt,
         log=log,
+        pool=pool,
     )
     summary = _summary(results, task.metrics)
     note = task.tuning_note() if args.baselines else None
-    _print_summary(summary, _heading(args, data), task.metrics, note)
+    _print_summary(summary, _heading(args, data, pool), task.metrics, note)
     if out is None:
         return
     tested = None if args.test_data is None else data.corpus[-1]

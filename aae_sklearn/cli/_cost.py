@@ -10,9 +10,11 @@ import torch
 from sklearn.base import clone
 
 
-def _epoch_time(model, X, y):
-    """Seconds of one epoch of ``model`` on ``(X, y)``, with one torch thread
-    (as in compare's workers), after a first epoch that warms it up."""
+def _epoch_time(model, X, y, X_unlabeled=None):
+    """Seconds of one epoch of ``model`` on ``(X, y)`` and ``X_unlabeled``
+    (None: none), with one torch thread (as in compare's workers), after a
+    first epoch that warms it up."""
+    unlabeled = {} if X_unlabeled is None else {"X_unlabeled": X_unlabeled}
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -21,7 +23,7 @@ def _epoch_time(model, X, y):
             times = []
             for _ in range(2):
                 start = time.perf_counter()
-                clone(model).set_params(max_iter=1).fit(X, y)
+                clone(model).set_params(max_iter=1).fit(X, y, **unlabeled)
                 times.append(time.perf_counter() - start)
     finally:
         torch.set_num_threads(threads)
@@ -36,21 +38,25 @@ def _duration(seconds):
     return f"{seconds / 3600:.1f} h"
 
 
-def say_cost(networks, todo, X, y, jobs):
+def say_cost(networks, todo, X, y, jobs, unlabeled=None):
     """Print how many fits a run holds and about how long its networks take.
 
     ``networks`` maps the names of the networks to unfitted estimators,
     ``todo`` lists the (fraction, fold, name) of the fits still to run, and
     ``(X, y)`` is the first training fold, all labeled, on which one epoch of
     each network is timed; a fit takes at most ``max_iter`` such epochs.
+    ``unlabeled`` maps the name of a network to the unlabeled rows its fits
+    get (``X_unlabeled``), which its timed epoch gets too.
     """
+    unlabeled = unlabeled or {}
     counts = {}
     for *_, name in todo:
         counts[name] = counts.get(name, 0) + 1
     seconds = 0.0
     for name, model in networks.items():
         if counts.get(name):
-            seconds += counts[name] * model.max_iter * _epoch_time(model, X, y)
+            epoch = _epoch_time(model, X, y, unlabeled.get(name))
+            seconds += counts[name] * model.max_iter * epoch
     fits = ", ".join(f"{n} {name}" for name, n in counts.items())
     epochs = max(m.max_iter for m in networks.values())
     wall = _duration(seconds / max(1, min(jobs, len(todo))))

@@ -1,5 +1,6 @@
 """The data of ``compare``: bundled tables, feature tables and audio folders,
-and the pair of corpora of a cross-corpus comparison."""
+the pair of corpora of a cross-corpus comparison, and the pool of unlabeled
+speech."""
 
 # License: BSD-3-Clause
 
@@ -15,10 +16,13 @@ from .. import __version__
 from ..datasets import (
     load_emodb,
     load_emodb_features,
+    load_nemo,
+    load_nemo_features,
     load_ravdess,
     load_ravdess_features,
 )
 from ..datasets._emodb import _NAME as EMODB_NAME
+from ..datasets._nemo import _NAME as NEMO_NAME
 from ._io import (
     AUDIO_SUFFIXES,
     CATEGORY_COLUMNS,
@@ -36,6 +40,7 @@ from ._io import (
 BUNDLED = {
     "bundled": (load_ravdess_features, "RAVDESS"),
     "bundled-emodb": (load_emodb_features, "EmoDB"),
+    "bundled-nemo": (load_nemo_features, "nEMO"),
 }
 # Columns that name the speaker in the corpus loaders' tables, for a hint.
 SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
@@ -58,8 +63,9 @@ def _require_group_column(table, group_column, path):
 
 
 def _audio_corpus(path):
-    """The loader of an audio folder: EmoDB's where its first audio file has an
-    EmoDB name (``03a01Fa.wav``), RAVDESS's otherwise."""
+    """The loader of an audio folder, chosen by the name of its first audio
+    file: EmoDB's for an EmoDB name (``03a01Fa.wav``), nEMO's for an nEMO name
+    (``EB0_anger_10.wav``), RAVDESS's otherwise."""
     first = next(
         (p for p in sorted(path.rglob("*")) if p.name.lower().endswith(AUDIO_SUFFIXES)),
         None,
@@ -67,6 +73,8 @@ def _audio_corpus(path):
     stem = "" if first is None else first.name.rsplit(".", 1)[0]
     if EMODB_NAME.fullmatch(stem):
         return load_emodb(path), "EmoDB"
+    if NEMO_NAME.fullmatch(stem):
+        return load_nemo(path), "nEMO"
     return load_ravdess(path), "RAVDESS"
 
 
@@ -108,12 +116,17 @@ def _features(items, frame_kind, quiet, cache):
     return cached(files, frame_kind, __version__, quiet)
 
 
-def _compare_data(source, group_column, quiet, frame_kind=None, cache=None):
+def _compare_data(
+    source, group_column, quiet, frame_kind=None, cache=None, labels=True
+):
     """X, y, groups, categories (None if unknown) and feature names of ``--data``.
 
     With a ``frame_kind``, ``--data`` is an audio folder and X its frame
     sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
     The features of audio are kept in the folder ``cache`` (None: not kept).
+    Without ``labels`` (unlabeled speech), a table needs neither targets nor
+    the group column: y and the categories are then None, and so are the
+    groups of a table without the group column.
     """
     if source in BUNDLED:
         load, corpus = BUNDLED[source]
@@ -143,27 +156,36 @@ def _compare_data(source, group_column, quiet, frame_kind=None, cache=None):
             feature_names=names,
         )
     table = _read_table(path)
-    _require_columns(table, TARGETS, path)
-    _require_group_column(table, group_column, path)
+    if labels:
+        _require_columns(table, TARGETS, path)
+        _require_group_column(table, group_column, path)
     columns = _feature_columns(table, {*TARGETS, group_column})
-    X = _matrix(table, columns, path)
-    y = _matrix(table, TARGETS, path, what="target")
+    data = Bunch(
+        source=str(path),
+        name=path.stem,
+        data=_matrix(table, columns, path),
+        target=None,
+        groups=None,
+        categories=None,
+        target_names=TARGETS,
+        feature_names=columns,
+    )
+    if group_column in table.columns:
+        data.groups = table[group_column].to_numpy()
+    if not labels:
+        return data
+    data.target = _matrix(table, TARGETS, path, what="target")
     empty = [
-        t for t, ok in zip(TARGETS, np.isfinite(y).all(axis=0), strict=True) if not ok
+        t
+        for t, ok in zip(TARGETS, np.isfinite(data.target).all(axis=0), strict=True)
+        if not ok
     ]
     if empty:
         raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
     category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
-    return Bunch(
-        source=str(path),
-        name=path.stem,
-        data=X,
-        target=y,
-        groups=table[group_column].to_numpy(),
-        categories=None if category is None else table[category].to_numpy(),
-        target_names=TARGETS,
-        feature_names=columns,
-    )
+    if category is not None:
+        data.categories = table[category].to_numpy()
+    return data
 
 
 def _check_same_features(train, test):
@@ -260,3 +282,59 @@ def _cross_corpus(train, test, task):
     n_train = len(parts[0].data)
     split = (np.arange(n_train), np.arange(n_train, len(joined.data)))
     return joined, split, shared
+
+
+def _pool_data(sources, labeled, group_column, quiet, frame_kind=None, cache=None):
+    """The unlabeled speech of ``--unlabeled``: the rows of every source, joined.
+
+    Each source is read as ``--data`` is (:func:`_compare_data`), without its
+    labels, and must have the features of ``labeled`` (the ``--data`` Bunch)
+    in the same order.
+
+    Returns
+    -------
+    pool : Bunch
+        ``data`` (the rows of every source), ``groups`` (each row's speaker,
+        or its source where the source does not know its speakers: a table
+        without the group column), ``corpus`` (each row's source), both unique
+        across sources, and ``parts``: per source, ``source`` (as given),
+        ``name``, ``kind`` (bundled table, audio folder or table),
+        ``n_samples`` and ``speakers`` (whether its speakers are known).
+    """
+    parts, arrays, groups = [], [], []
+    for number, source in enumerate(sources):
+        data = _compare_data(
+            source, group_column, quiet, frame_kind, cache, labels=False
+        )
+        n_samples = len(data.data)
+        if not n_samples:
+            raise ValueError(f"{data.source}: no rows of unlabeled speech.")
+        _check_same_features(labeled, data)
+        if source in BUNDLED:
+            kind = "bundled table"
+        elif Path(source).is_dir():
+            kind = "audio folder"
+        else:
+            kind = "table"
+        speakers = data.groups is not None
+        if speakers:
+            groups += [f"{number}:{g}" for g in data.groups]
+        else:
+            groups += [str(number)] * n_samples
+        arrays.append(data.data)
+        parts.append(
+            Bunch(
+                source=source,
+                name=data.name,
+                kind=kind,
+                n_samples=n_samples,
+                speakers=speakers,
+            )
+        )
+    return Bunch(
+        # Frame sequences join as 1-D object arrays, functionals as 2-D arrays.
+        data=np.concatenate(arrays),
+        groups=np.array(groups, dtype=object),
+        corpus=np.repeat(np.arange(len(parts)), [p.n_samples for p in parts]),
+        parts=parts,
+    )

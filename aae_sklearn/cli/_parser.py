@@ -45,11 +45,12 @@ examples:
   aae-sklearn compare --data path/to/ravdess --features frames --baselines
   aae-sklearn compare --task categories --labeled-fraction 0.1 0.25 1 --baselines
   aae-sklearn compare --test-data bundled-emodb --adapt --baselines
+  aae-sklearn compare --labeled-fraction 0.25 --unlabeled bundled-emodb
 
 --data is 'bundled' (the RAVDESS eGeMAPS table shipped with the package),
-'bundled-emodb' (the EmoDB one), a CSV/parquet table (feature columns, valence,
-activation and dominance, and the group column) or a RAVDESS or EmoDB audio
-folder (eGeMAPS extracted once). With --out the
+'bundled-emodb' or 'bundled-nemo' (the EmoDB or nEMO one), a CSV/parquet table
+(feature columns, valence, activation and dominance, and the group column) or a
+RAVDESS, EmoDB or nEMO audio folder (eGeMAPS extracted once). With --out the
 folder receives results.json (settings, fold scores, summary and every
 out-of-fold prediction), results.csv, predictions.csv and PNG figures.
 
@@ -66,6 +67,16 @@ labeled; --adapt gives the AAE the test corpus's speech without its labels
 only the classes both corpora have are trained and tested (a note says which
 rows are left out). --normalize corpus standardises each corpus on its own
 statistics.
+
+--unlabeled SOURCE [SOURCE ...] gives every AAE fit (not the other models) the
+speech of other sources without their labels (X_unlabeled): each SOURCE is a
+bundled keyword, a table (its target columns ignored, its group column
+optional) or an audio folder, as --data, with the same feature columns; with
+--features frames, audio folders only. --data itself is refused (its test
+speakers would leak into training); with --test-data --adapt the test corpus
+joins the pool. --normalize speaker standardises each speaker of a source on
+its own statistics (a table without the group column as a whole), corpus each
+source (and, without --test-data, --data on each training fold's statistics).
 
 --normalize speaker (the default) standardises each speaker's (group's) features
 with that speaker's own mean and standard deviation, in every fold, before every
@@ -167,7 +178,8 @@ def _parser():
     cmp.add_argument(
         "--data",
         default="bundled",
-        help="bundled, bundled-emodb, a table or an audio folder (bundled)",
+        help="bundled, bundled-emodb, bundled-nemo, a table or an audio folder "
+        "(bundled)",
     )
     cmp.add_argument(
         "--test-data",
@@ -178,6 +190,13 @@ def _parser():
         "--adapt",
         action="store_true",
         help="with --test-data: give the AAE the test corpus's speech, unlabeled",
+    )
+    cmp.add_argument(
+        "--unlabeled",
+        nargs="+",
+        metavar="SOURCE",
+        help="unlabeled speech for every AAE fit (X_unlabeled): bundled keywords, "
+        "tables or audio folders, as --data",
     )
     cmp.add_argument(
         "--task",

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import __version__
 from .._files import atomic_write
 from ._io import _names, _write_table
+from ._pool import _pool_heading
 
 
 def _summary(results, metrics):
@@ -30,6 +31,25 @@ def _summary(results, metrics):
 def _score(mean, std):
     """``mean ± std``, or the mean alone where there is no spread (one fold)."""
     return f"{mean:.3f}" if np.isnan(std) else f"{mean:.3f} ± {std:.3f}"
+
+
+def _heading(args, data, pool=None):
+    """What the printed tables average over, how the features were scaled
+    and, on a line of its own, the unlabeled ``pool``."""
+    scaling = {
+        "speaker": "features normalised per speaker",
+        "corpus": "features normalised per corpus",
+        "none": "no per-speaker normalisation",
+    }[args.normalize]
+    if args.test_data is None:
+        heading = f"mean ± std over {args.folds or 6} folds, {scaling}"
+    else:
+        train, test = data.corpus[0], data.corpus[-1]
+        adapted = f", adapted to {test}'s speech (unlabeled)" if args.adapt else ""
+        heading = f"trained on {train}, tested on {test}{adapted}, {scaling}"
+    if pool is None:
+        return heading
+    return f"{heading}\n{_pool_heading(pool, args.normalize, args.group_column)}"
 
 
 def _print_summary(summary, heading, metrics, tuning_note=None):
