@@ -25,7 +25,7 @@ tested one.
 
 ``--params`` (JSON) sets parameters of the autoencoders and ``--tag`` names the
 setting. Each finished fit appends one JSON line to
-``benchmarks/results/pool_<half>.jsonl``; a rerun skips the fits already there,
+``benchmarks/pool/<half>.jsonl`` (kept in the repository); a rerun skips the fits already there,
 so a study stopped anywhere resumes where it stopped. ``table`` prints the
 summary: the mean over folds, then mean and standard deviation over seeds.
 
@@ -61,7 +61,7 @@ from aae_sklearn.datasets import (
 )
 from aae_sklearn.features import GroupStandardScaler
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "pool"
 LOADERS = {
     "ravdess": load_ravdess_features,
     "emodb": load_emodb_features,
@@ -170,7 +170,7 @@ def done_keys(path):
 
 
 def run(args):
-    path = RESULTS / f"pool_{args.half}.jsonl"
+    path = RESULTS / f"{args.half}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     done = done_keys(path)
     params = json.loads(args.params)
@@ -206,7 +206,7 @@ def run(args):
 
 def summary(half, task=None):
     """Mean over folds per seed, then mean and s.d. over seeds."""
-    path = RESULTS / f"pool_{half}.jsonl"
+    path = RESULTS / f"{half}.jsonl"
     frame = pd.read_json(path, lines=True)
     if task is not None:
         frame = frame[frame.task == task]
@@ -227,11 +227,33 @@ def summary(half, task=None):
     return table.join(counts)
 
 
+def gains(half, task, metric):
+    """Each model's mean lead over the supervised network (same corpus,
+    fraction, seed and fold), in points of ``metric``, by corpus and fraction."""
+    frame = pd.read_json(RESULTS / f"{half}.jsonl", lines=True)
+    frame = frame[frame.task == task]
+    if metric == "ccc_mean":
+        frame[metric] = frame[[f"ccc_{t}" for t in TARGETS]].mean(axis=1)
+    where = ["corpus", "fraction", "seed", "fold"]
+    base = frame[frame.model == "supervised"].set_index(where)[metric]
+    others = frame[frame.model != "supervised"].set_index(where)
+    others = others.assign(gain=100 * (others[metric] - base.reindex(others.index)))
+    others = others.reset_index()
+    others["setting"] = others["tag"] + " " + others["model"]
+    per_seed = others.groupby(["setting", "corpus", "fraction", "seed"])["gain"].mean()
+    return per_seed.groupby(["setting", "corpus", "fraction"]).mean().unstack([1, 2])
+
+
 def table(args):
-    pd.set_option("display.width", 200, "display.max_rows", 500)
+    pd.set_option("display.width", 250, "display.max_rows", 500)
+    pd.set_option("display.max_columns", 30)
     out = summary(args.half, args.task)
     cols = [c for c in out.columns if c.endswith("_mean") or c == "fits"]
     print(out[cols].round(3).to_string())
+    task = args.task or "dimensions"
+    for metric in ("valence_accuracy", "ccc_mean") if task == "dimensions" else ["uar"]:
+        print(f"\nLead over the supervised network, points of {metric}:")
+        print(gains(args.half, task, metric).round(1).to_string())
 
 
 def main():
