@@ -131,7 +131,7 @@ class AAEEmotionRegressor(
         adversarial_every=1,
         gradient_penalty=0.0,
         pretrain_iter=0,
-        unlabeled_ratio=None,
+        unlabeled_ratio=0.5,
         consistency_weight=0.0,
         frame_decoder="frames",
         encoder="auto",

@@ -25,9 +25,12 @@ tested one.
 
 ``--params`` (JSON) sets parameters of the autoencoders and ``--tag`` names the
 setting. Each finished fit appends one JSON line to
-``benchmarks/pool/<half>.jsonl`` (kept in the repository); a rerun skips the fits already there,
-so a study stopped anywhere resumes where it stopped. ``table`` prints the
-summary: the mean over folds, then mean and standard deviation over seeds.
+``benchmarks/pool/<half>.jsonl`` (kept in the repository); a rerun skips the
+fits already there, so a study stopped anywhere resumes where it stopped.
+``table`` prints the summary (the mean over folds, then mean and standard
+deviation over seeds) and each setting's lead over the supervised network;
+``page`` writes the report half's tables and figure into
+``docs/user_guide/pools.rst`` and ``docs/images/pool_gain.png``.
 
 Run from the repository root, one run at a time::
 
@@ -36,6 +39,7 @@ Run from the repository root, one run at a time::
     OMP_NUM_THREADS=1 python benchmarks/bench_pool.py run --half tune \\
         --models AAE:pool --tag ratio1 --params '{"unlabeled_ratio": 1}'
     python benchmarks/bench_pool.py table --half tune
+    python benchmarks/bench_pool.py page
 """
 
 # License: BSD-3-Clause
@@ -62,6 +66,7 @@ from aae_sklearn.datasets import (
 from aae_sklearn.features import GroupStandardScaler
 
 RESULTS = Path(__file__).resolve().parent / "pool"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 LOADERS = {
     "ravdess": load_ravdess_features,
     "emodb": load_emodb_features,
@@ -157,6 +162,8 @@ def fit_one(key, params):
         n_labeled=len(labeled),
         n_pool=len(pool(name)) if model_name == "AAE:pool" else 0,
         epochs=getattr(model, "n_iter_", None),
+        unlabeled_ratio=getattr(model, "unlabeled_ratio", None),
+        consistency_weight=getattr(model, "consistency_weight", None),
         fit_time=fit_time,
         **{k: float(v) for k, v in scores.items()},
     )
@@ -211,12 +218,19 @@ def summary(half, task=None):
     if task is not None:
         frame = frame[frame.task == task]
     if {"ccc_valence", "ccc_activation", "ccc_dominance"} <= set(frame.columns):
-        frame["ccc_mean"] = frame[["ccc_valence", "ccc_activation", "ccc_dominance"]].mean(
-            axis=1
-        )
+        frame["ccc_mean"] = frame[
+            ["ccc_valence", "ccc_activation", "ccc_dominance"]
+        ].mean(axis=1)
     metrics = [
         m
-        for m in ("valence_accuracy", "ccc_mean", "ccc_valence", "uar", "epochs", "fit_time")
+        for m in (
+            "valence_accuracy",
+            "ccc_mean",
+            "ccc_valence",
+            "uar",
+            "epochs",
+            "fit_time",
+        )
         if m in frame.columns
     ]
     cell = ["tag", "task", "corpus", "fraction", "model"]
@@ -256,13 +270,97 @@ def table(args):
         print(gains(args.half, task, metric).round(1).to_string())
 
 
+POOLS = {"AAE:none": "none", "AAE:same": "same corpus", "AAE:pool": "+ 2 corpora"}
+CORPUS_NAMES = {"ravdess": "RAVDESS", "emodb": "EmoDB", "nemo": "nEMO"}
+
+
+def _cells(frame, metric):
+    """``mean ± s.d.`` over seeds (of the means over folds) per corpus,
+    fraction and model."""
+    per_seed = frame.groupby(["corpus", "fraction", "model", "seed"])[metric].mean()
+    stats = per_seed.groupby(["corpus", "fraction", "model"]).agg(["mean", "std"])
+    return stats.apply(lambda r: f"{r['mean']:.3f} ± {r['std']:.3f}", axis=1)
+
+
+def _rst_table(frame, metrics, models):
+    """A list-table: one row per corpus and fraction, one column per model."""
+    cells = {m: _cells(frame, m) for m in metrics}
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    header = ["corpus", "labels", *models]
+    lines.append("   * - " + "\n     - ".join(header))
+    for name in CORPUS_NAMES:
+        for fraction in sorted(frame.fraction.unique()):
+            row = [CORPUS_NAMES[name], f"{fraction:.0%}"]
+            for model in models:
+                values = [cells[m].get((name, fraction, model), "") for m in metrics]
+                row.append(" / ".join(v for v in values if v) or "")
+            lines.append("   * - " + "\n     - ".join(row))
+    return "\n".join(lines).replace("%", " %") + "\n"
+
+
+def page(args):
+    """The report half's tables and figure, into docs/user_guide/pools.rst."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frame = pd.read_json(RESULTS / "report.jsonl", lines=True)
+    frame = frame[frame.tag == "default"]
+    frame["ccc_mean"] = frame[[f"ccc_{t}" for t in TARGETS]].mean(axis=1)
+    text = ""
+    tasks = [t for t in ("dimensions", "categories") if (frame.task == t).any()]
+    fig, axes = plt.subplots(
+        len(tasks), 3, figsize=(11, 3.3 * len(tasks)), squeeze=False
+    )
+    for row, task in enumerate(tasks):
+        part = frame[frame.task == task]
+        metric = "valence_accuracy" if task == "dimensions" else "uar"
+        models = [m for m in MODELS[task] if (part.model == m).any()]
+        metrics = ["valence_accuracy", "ccc_mean"] if task == "dimensions" else ["uar"]
+        what = (
+            "valence accuracy (3 classes) / mean CCC"
+            if task == "dimensions"
+            else "unweighted average recall"
+        )
+        text += f"\n**{task.capitalize()}**: {what}\n\n"
+        text += _rst_table(part, metrics, models)
+        lead = gains("report", task, metric)
+        for ax, name in zip(axes[row], CORPUS_NAMES, strict=True):
+            for fraction in sorted(part.fraction.unique()):
+                points = [
+                    lead.get(("default " + model, name, fraction), np.nan)
+                    for model in POOLS
+                ]
+                ax.plot(
+                    list(POOLS.values()), points, "o-", label=f"{fraction:.0%} labels"
+                )
+            ax.axhline(0, color="grey", lw=0.8)
+            ax.set_title(f"{CORPUS_NAMES[name]}, {task}")
+            ax.set_ylabel(
+                f"lead over supervised\n(points of {metric.replace('_', ' ')})"
+            )
+        axes[row][0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(DOCS / "images" / "pool_gain.png", dpi=100)
+    target = DOCS / "user_guide" / "pools.rst"
+    content = target.read_text()
+    start, end = ".. pool-tables-start", ".. pool-tables-end"
+    head, rest = content.split(start)
+    _, tail = rest.split(end)
+    target.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+    print(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="stage", required=True)
     go = sub.add_parser("run", help="run the fits not yet in the results file")
     go.add_argument("--half", choices=["tune", "report", "all"], default="tune")
     go.add_argument("--task", choices=list(MODELS), default="dimensions")
-    go.add_argument("--corpora", nargs="+", choices=list(LOADERS), default=list(LOADERS))
+    go.add_argument(
+        "--corpora", nargs="+", choices=list(LOADERS), default=list(LOADERS)
+    )
     go.add_argument("--fractions", nargs="+", type=float, default=[0.1, 0.25, 1.0])
     go.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     go.add_argument("--models", nargs="+", default=None)
@@ -274,6 +372,8 @@ def main():
     show.add_argument("--half", choices=["tune", "report", "all"], default="tune")
     show.add_argument("--task", choices=list(MODELS), default=None)
     show.set_defaults(func=table)
+    write = sub.add_parser("page", help="the report half's tables and figure, docs")
+    write.set_defaults(func=page)
     args = parser.parse_args()
     args.func(args)
 

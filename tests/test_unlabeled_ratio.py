@@ -60,7 +60,7 @@ def test_an_epoch_holds_the_labeled_rows_and_ratio_times_as_many_unlabeled(
 
 def test_no_ratio_passes_over_every_row(emotion_data):
     X, y, pool = _pool(emotion_data, 60, 300)
-    model = make(max_iter=2, batch_size=30)
+    model = make(max_iter=2, batch_size=30, unlabeled_ratio=None)
     model.fit(X, y, X_unlabeled=pool)
     assert _rows_seen(model) == [12, 12]
 
@@ -133,6 +133,13 @@ def test_warm_start_takes_a_new_ratio(emotion_data):
     model.fit(X, y, X_unlabeled=pool)
     model.set_params(unlabeled_ratio=3.0).fit(X, y, X_unlabeled=pool)
     assert _rows_seen(model) == [4, 8]
+
+
+def test_the_default_ratio_bounds_a_large_pool(emotion_data):
+    X, y, pool = _pool(emotion_data, 60, 2000)
+    model = make(max_iter=1, batch_size=30).fit(X, y, X_unlabeled=pool)
+    assert model.unlabeled_ratio == 0.5
+    assert _rows_seen(model) == [3]  # 60 labeled + 30 drawn
 
 
 def test_a_negative_ratio_is_refused(emotion_data):
