@@ -5,7 +5,10 @@ labeled) is trained by :class:`~aae_sklearn.AAEEmotionRegressor` with its
 defaults, for a fixed number of epochs (no stopping before), alone and with a
 pool of 100,000 unlabeled utterance vectors, in the ways a user can give it:
 
-- ``fit 1,200`` : the fold alone (the unlabeled rows of the fold only);
+- ``fit 1,200`` : the fold alone, every row in every epoch
+  (``unlabeled_ratio=None``);
+- ``fit 1,200, sampled`` : the fold alone with the default ``unlabeled_ratio``
+  (an epoch of the labeled rows and a sample of the unlabeled ones);
 - ``fit + pool, every row`` : ``fit(X, y, X_unlabeled=pool)`` with
   ``unlabeled_ratio=None``, every pool row in every epoch;
 - ``fit + pool, sampled`` : the same with the estimator's default
@@ -26,19 +29,22 @@ Each case runs in a fresh process, one after the other, so that its peak
 resident memory (``ru_maxrss``) is its own. Reported: the median epoch time
 (the first epoch left out), rows per epoch, seconds per 1,000 rows, the
 resident memory before the fit (data made) and at its peak, and the pool's
-size as float64. The targets: seconds per 1,000 rows of the pool cases within
-1.2x of ``fit 1,200``'s, and no epoch that copies the pool (peak memory that
-does not grow with the number of epochs: ``--epochs`` 3 and 6 give the same).
+size as float64. The targets: seconds per 1,000 rows of each pool case within
+1.2x of those of the same way of training on the fold alone (``ratio``), and no
+epoch that copies the pool (peak memory that
+does not grow with the number of epochs: ``--epochs`` 5 and 10 give the same).
 
+Every case runs ``--repeats`` times (3), in an order rotated from one repeat
+to the next; the summary gives medians, the ratios taken within each repeat.
 Run on an otherwise idle machine::
 
-    OMP_NUM_THREADS=2 python benchmarks/bench_large_pool.py --out results/large_pool.json
+    OMP_NUM_THREADS=2 python benchmarks/bench_large_pool.py \
+        --out benchmarks/pool/large_pool.json
 """
 
 # License: BSD-3-Clause
 
 import argparse
-import json
 import multiprocessing
 import resource
 import time
@@ -47,6 +53,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 N_FOLD, CHUNK = 1200, 10_000
 
@@ -75,7 +82,9 @@ def _data(n_pool, seed=0):
     y = ravdess.target[:N_FOLD].copy()
     rng = np.random.default_rng(seed)
     y[rng.permutation(N_FOLD)[: N_FOLD * 3 // 4]] = np.nan
-    corpora = np.vstack([X, scaled(load_emodb_features()), scaled(load_nemo_features())])
+    corpora = np.vstack(
+        [X, scaled(load_emodb_features()), scaled(load_nemo_features())]
+    )
     pool = corpora[rng.integers(0, len(corpora), n_pool)]
     pool += rng.normal(0, 0.1, pool.shape)
     return X, y, pool
@@ -89,16 +98,18 @@ def _case(name, epochs, n_pool, ratio):
     X, y, pool = _data(n_pool)
     before = _rss_mb()
     params = dict(random_state=0, max_iter=epochs, n_iter_no_change=epochs + 1)
-    if name.startswith("fit + pool"):
-        params["unlabeled_ratio"] = None if name.endswith("every row") else ratio
+    # Every row every epoch, but where the sampled case bounds the pool.
+    params["unlabeled_ratio"] = ratio if name.endswith("sampled") else None
     model = AAEEmotionRegressor(**params)
     start = time.perf_counter()
-    if name == "fit 1,200":
+    if name.startswith("fit 1,200"):
         model.fit(X, y)
     elif name.startswith("fit + pool"):
         model.fit(X, y, X_unlabeled=pool)
     else:
-        chunks = [X] if name.endswith("1,200") else np.array_split(pool, -(-n_pool // CHUNK))
+        chunks = (
+            [X] if name.endswith("1,200") else np.array_split(pool, -(-n_pool // CHUNK))
+        )
         for _ in range(epochs):
             for chunk in chunks:
                 model.partial_fit_unlabeled(chunk)
@@ -127,6 +138,7 @@ def _case(name, epochs, n_pool, ratio):
 
 CASES = [
     "fit 1,200",
+    "fit 1,200, sampled",
     "fit + pool, every row",
     "fit + pool, sampled",
     "partial_fit_unlabeled 1,200",
@@ -134,11 +146,21 @@ CASES = [
 ]
 
 
+# What each pool case's time per row is compared with: the same way of
+# training on the fold alone.
+REFERENCE = {
+    "fit + pool, every row": "fit 1,200",
+    "fit + pool, sampled": "fit 1,200, sampled",
+    "partial_fit_unlabeled pool": "partial_fit_unlabeled 1,200",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, nargs="+", default=[3, 6])
+    parser.add_argument("--epochs", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--cases", nargs="+", default=CASES, choices=CASES)
     parser.add_argument("--pool-size", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--ratio",
         type=float,
@@ -152,11 +174,15 @@ def main():
     ratio = args.ratio or AAEEmotionRegressor().unlabeled_ratio
     context = multiprocessing.get_context("spawn")
     rows = []
-    for epochs in args.epochs:
-        for name in args.cases:
-            with ProcessPoolExecutor(1, mp_context=context) as worker:
-                row = worker.submit(_case, name, epochs, args.pool_size, ratio).result()
-            rows.append(row)
+    for repeat in range(args.repeats):
+        for epochs in args.epochs:
+            # The order rotates between repeats, so that load hits every case alike.
+            shift = repeat % len(args.cases)
+            for name in args.cases[shift:] + args.cases[:shift]:
+                with ProcessPoolExecutor(1, mp_context=context) as worker:
+                    job = worker.submit(_case, name, epochs, args.pool_size, ratio)
+                    row = job.result()
+                rows.append(dict(row, repeat=repeat))
             print(
                 f"{name:30s} {epochs} epochs: {row['epoch_s']:7.2f} s/epoch, "
                 f"{row['rows_per_epoch']:7d} rows, "
@@ -164,13 +190,22 @@ def main():
                 f"RSS {row['rss_before_mb']:.0f} -> peak {row['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-    base = {r["epochs"]: r["s_per_1000_rows"] for r in rows if r["case"] == "fit 1,200"}
-    for r in rows:
-        if r["epochs"] in base:
-            r["ratio_to_fit_1200"] = r["s_per_1000_rows"] / base[r["epochs"]]
+    table = pd.DataFrame(rows)
+    per_row = table.set_index(["case", "repeat", "epochs"]).s_per_1000_rows
+    table["ratio"] = [
+        per_row[case, repeat, epochs]
+        / per_row[REFERENCE.get(case, case), repeat, epochs]
+        for case, repeat, epochs in zip(
+            table.case, table.repeat, table.epochs, strict=True
+        )
+    ]
+    summary = table.groupby(["case", "epochs"], sort=False).median(numeric_only=True)
+    columns = ["epoch_s", "rows_per_epoch", "s_per_1000_rows", "ratio", "peak_rss_mb"]
+    print(f"\nMedians over {args.repeats} repeat(s):")
+    print(summary[columns].round(3).to_string())
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(rows, indent=1) + "\n")
+        args.out.write_text(table.to_json(orient="records", indent=1) + "\n")
 
 
 if __name__ == "__main__":

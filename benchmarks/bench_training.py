@@ -323,6 +323,8 @@ def _check_defaults():
         adversarial_every=1,
         gradient_penalty=0.0,
         pretrain_iter=0,
+        consistency_weight=0.0,
+        # unlabeled_ratio does not act here: every row is labeled.
     )
     for estimator, expected in [
         (SupervisedEmotionRegressor, shared),
