@@ -15,13 +15,15 @@ corpus, speaker-grouped folds; in each training fold a share
 - ``SVR`` (dimensions), ``SVC`` and ``LogReg`` (categories): tuned as by
   ``aae-sklearn compare --baselines``, on the labeled rows.
 
-Settings are looked at on one half of each corpus's speakers (``--half tune``:
-RAVDESS actors 1-12, EmoDB's first 5 speakers, nEMO's first 4; 3 folds within
-the half) and reported on the other half (``--half report``, 3 folds within
-it); ``--half all`` runs speaker-grouped folds over every speaker (RAVDESS 6,
-EmoDB 5, nEMO 3), which include the tuning speakers: context, not a report. The
-pool is the same in every half: the other corpora share no speaker with the
-tested one.
+Settings are looked at on one half of each corpus's speakers and reported on
+the other, the speakers' names sorted as text and cut in two: ``--half tune``
+holds RAVDESS actors 1, 2 and 10-19, EmoDB speakers 10-14 and nEMO's EB0, IC0,
+KD0 and KS0 (3 folds within the half); ``--half report`` RAVDESS actors 3-9 and
+20-24, EmoDB speakers 03, 08, 09, 15 and 16 and nEMO's MK0, MP0, SM0, TP0 and
+WR0 (3 folds within it). ``--half all`` runs speaker-grouped folds over every
+speaker (RAVDESS 6, EmoDB 5, nEMO 3), which include the tuning speakers:
+context, not a report. The pool is the same in every half: the other corpora
+share no speaker with the tested one.
 
 ``--params`` (JSON) sets parameters of the autoencoders and ``--tag`` names the
 setting. Each finished fit appends one JSON line to
@@ -101,7 +103,7 @@ def pool(name):
 def splits(name, half):
     """The (train, test) row positions of ``half`` of corpus ``name``."""
     groups = corpus(name).groups
-    speakers = np.unique(groups)
+    speakers = np.unique(groups)  # sorted as text: RAVDESS 1, 10-19, 2 | 20-24, 3-9
     cut = len(speakers) // 2
     chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
     rows = np.flatnonzero(np.isin(groups, chosen))
@@ -271,6 +273,12 @@ def table(args):
 
 
 POOLS = {"AAE:none": "none", "AAE:same": "same corpus", "AAE:pool": "+ 2 corpora"}
+HEADERS = {
+    "supervised": "supervised",
+    "AAE:none": "AAE, no pool",
+    "AAE:same": "AAE, same corpus",
+    "AAE:pool": "AAE, + 2 corpora",
+}
 CORPUS_NAMES = {"ravdess": "RAVDESS", "emodb": "EmoDB", "nemo": "nEMO"}
 
 
@@ -286,7 +294,7 @@ def _rst_table(frame, metrics, models):
     """A list-table: one row per corpus and fraction, one column per model."""
     cells = {m: _cells(frame, m) for m in metrics}
     lines = [".. list-table::", "   :header-rows: 1", ""]
-    header = ["corpus", "labels", *models]
+    header = ["corpus", "labels", *(HEADERS.get(m, m) for m in models)]
     lines.append("   * - " + "\n     - ".join(header))
     for name in CORPUS_NAMES:
         for fraction in sorted(frame.fraction.unique()):
@@ -296,6 +304,34 @@ def _rst_table(frame, metrics, models):
                 row.append(" / ".join(v for v in values if v) or "")
             lines.append("   * - " + "\n     - ".join(row))
     return "\n".join(lines).replace("%", " %") + "\n"
+
+
+def _rst_gains(task):
+    """A list-table of the autoencoder's lead over the supervised network by
+    pool, corpus and fraction, in points (mean over seeds)."""
+    metrics = ["valence_accuracy", "ccc_mean"] if task == "dimensions" else ["uar"]
+    leads = [gains("report", task, metric) for metric in metrics]
+    fractions = sorted({f for _, f in leads[0].columns})
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    header = ["pool"] + [
+        f"{CORPUS_NAMES[c]}, {f:.0%}" for c in CORPUS_NAMES for f in fractions
+    ]
+    lines.append("   * - " + "\n     - ".join(header).replace("%", " %"))
+    for model, pool_name in POOLS.items():
+        row = [pool_name]
+        for name in CORPUS_NAMES:
+            for fraction in fractions:
+                values = [
+                    lead.get((name, fraction), {}).get(f"default {model}", np.nan)
+                    for lead in leads
+                ]
+                row.append(
+                    ""
+                    if np.isnan(values[0])
+                    else " / ".join(f"{v:+.1f}" for v in values)
+                )
+        lines.append("   * - " + "\n     - ".join(row))
+    return "\n".join(lines) + "\n"
 
 
 def page(args):
@@ -323,23 +359,27 @@ def page(args):
             if task == "dimensions"
             else "unweighted average recall"
         )
-        text += f"\n**{task.capitalize()}**: {what}\n\n"
+        text += f"\n**{task.capitalize()}**: {what}, mean ± s.d. over seeds\n\n"
         text += _rst_table(part, metrics, models)
+        text += (
+            f"\n**{task.capitalize()}: the autoencoder's lead over the supervised "
+            f"network** against the pool, points of {what} (mean over seeds)\n\n"
+        )
+        text += _rst_gains(task)
         lead = gains("report", task, metric)
         for ax, name in zip(axes[row], CORPUS_NAMES, strict=True):
             for fraction in sorted(part.fraction.unique()):
-                points = [
-                    lead.get(("default " + model, name, fraction), np.nan)
-                    for model in POOLS
-                ]
+                column = lead.get((name, fraction), pd.Series(dtype=float))
+                points = [column.get(f"default {model}", np.nan) for model in POOLS]
+                if fraction == 1:  # no unlabeled rows in the corpus: as none
+                    points[1] = points[0]
                 ax.plot(
                     list(POOLS.values()), points, "o-", label=f"{fraction:.0%} labels"
                 )
             ax.axhline(0, color="grey", lw=0.8)
             ax.set_title(f"{CORPUS_NAMES[name]}, {task}")
-            ax.set_ylabel(
-                f"lead over supervised\n(points of {metric.replace('_', ' ')})"
-            )
+            label = "UAR" if metric == "uar" else "valence accuracy"
+            ax.set_ylabel(f"lead over supervised\n(points of {label})")
         axes[row][0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(DOCS / "images" / "pool_gain.png", dpi=100)
