@@ -34,6 +34,9 @@ class AAEEmotionRegressor(
        drawn from the labeled rows alone, so that every step revisits the
        labels however large the unlabeled share is [1]_.
 
+    An epoch passes over every labeled row and at most ``unlabeled_ratio``
+    unlabeled rows per labeled row, a new sample of them every epoch.
+
     Rows whose targets are all NaN are unlabeled and join phases 1 and 2 only, as
     do the rows of ``X_unlabeled`` and of :meth:`partial_fit_unlabeled`. The
     emotion part is the prediction (in the units of ``y``); :meth:`transform`
