@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._ravdess import _targets
+from ._ravdess import TARGET_NAMES, _targets, emotion_to_vad
 
 # ASCII only: float() also accepts "1_0", "nan", "inf" and non-ASCII digits.
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
@@ -77,4 +77,21 @@ def _bunch(frame, target, groups, descr, return_X_y, *, kind, column):
         frame=frame,
         target_names=names,
         DESCR=descr,
+    )
+
+
+def _emotion_bunch(frame, speaker, descr, return_X_y, *, kind):
+    """The Bunch (or pair) of a corpus labeled with emotion categories (its
+    frame's column ``emotion``): valence, activation and dominance from
+    ``EMOTION_VAD`` join the frame; ``speaker`` names the column of groups."""
+    dimensions = emotion_to_vad(frame["emotion"])
+    frame[TARGET_NAMES] = dimensions
+    return _bunch(
+        frame,
+        dimensions,
+        frame[speaker],
+        descr,
+        return_X_y,
+        kind=kind,
+        column="emotion",
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _named_files
-from ._ravdess import TARGET_NAMES, _bundled_table, _check_target, emotion_to_vad
+from ._corpus_common import _emotion_bunch, _folder, _named_files
+from ._ravdess import _bundled_table, _check_target
 
 #: EmoDB's emotion letters (German initials) and the names the package gives
 #: them, those of RAVDESS where the two corpora share the category.
@@ -201,17 +201,7 @@ def load_emodb(root, *, target="dimensions", return_X_y=False):
     _check_target(target)
     root = _folder(root)
     frame = pd.DataFrame(_named_files(root, _parse_emodb_name))
-    dimensions = emotion_to_vad(frame["emotion"])
-    frame[TARGET_NAMES] = dimensions
-    return _bunch(
-        frame,
-        dimensions,
-        frame["speaker"],
-        EMODB_DESCR,
-        return_X_y,
-        kind=target,
-        column="emotion",
-    )
+    return _emotion_bunch(frame, "speaker", EMODB_DESCR, return_X_y, kind=target)
 
 
 def load_emodb_features(*, target="dimensions", return_X_y=False):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _named_files
-from ._ravdess import TARGET_NAMES, _bundled_table, _check_target, emotion_to_vad
+from ._corpus_common import _emotion_bunch, _folder, _named_files
+from ._ravdess import _bundled_table, _check_target
 
 #: nEMO's emotion names and the names the package gives them, those of
 #: RAVDESS (nEMO has no category RAVDESS lacks).
@@ -259,17 +259,7 @@ def load_nemo(root, *, target="dimensions", return_X_y=False):
     frame = pd.DataFrame(_named_files(root, _parse_nemo_name))
     if (root / "labels.csv").is_file():
         frame = _with_labels(frame, root)
-    dimensions = emotion_to_vad(frame["emotion"])
-    frame[TARGET_NAMES] = dimensions
-    return _bunch(
-        frame,
-        dimensions,
-        frame["speaker"],
-        NEMO_DESCR,
-        return_X_y,
-        kind=target,
-        column="emotion",
-    )
+    return _emotion_bunch(frame, "speaker", NEMO_DESCR, return_X_y, kind=target)
 
 
 def load_nemo_features(*, target="dimensions", return_X_y=False):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _named_files
-from ._ravdess import TARGET_NAMES, _check_target, emotion_to_vad
+from ._corpus_common import _emotion_bunch, _folder, _named_files
+from ._ravdess import _check_target
 
 _RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
     "modality": {1: "audio-video", 2: "video-only", 3: "audio-only"},
@@ -186,17 +186,7 @@ def load_ravdess(root, *, target="dimensions", return_X_y=False):
     _check_target(target)
     root = _folder(root)
     frame = pd.DataFrame(_named_files(root, _parse_ravdess_name))
-    dimensions = emotion_to_vad(frame["emotion"])
-    frame[TARGET_NAMES] = dimensions
-    return _bunch(
-        frame,
-        dimensions,
-        frame["actor"],
-        RAVDESS_DESCR,
-        return_X_y,
-        kind=target,
-        column="emotion",
-    )
+    return _emotion_bunch(frame, "actor", RAVDESS_DESCR, return_X_y, kind=target)
 
 
 SAMPLE_DESCR = """\
