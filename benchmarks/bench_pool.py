@@ -100,9 +100,9 @@ def pool(name):
     return np.vstack([corpus(other).X for other in LOADERS if other != name])
 
 
-def splits(name, half):
-    """The (train, test) row positions of ``half`` of corpus ``name``."""
-    groups = corpus(name).groups
+def splits(name, half, groups):
+    """The (train, test) row positions of ``half`` of corpus ``name``, whose
+    speakers are ``groups``."""
     speakers = np.unique(groups)  # sorted as text: RAVDESS 1, 10-19, 2 | 20-24, 3-9
     cut = len(speakers) // 2
     chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
@@ -134,11 +134,12 @@ def fit_one(key, params):
     """Fit one model on one fold; the record of its scores."""
     tag, task, name, half, fraction, model_name, seed, fold = key
     data = corpus(name)
-    train, test = splits(name, half)[fold]
+    train, test = splits(name, half, data.groups)[fold]
     y = data.y if task == "dimensions" else data.classes
     labeled = labeled_rows(len(train), fraction, seed, fold)
     model = make_model(task, model_name, seed, params)
     X_train, y_train = data.X[train], y[train]
+    extra = None  # the pool of AAE:pool
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -162,7 +163,7 @@ def fit_one(key, params):
         params=params,
         n_train=len(train),
         n_labeled=len(labeled),
-        n_pool=len(pool(name)) if model_name == "AAE:pool" else 0,
+        n_pool=0 if extra is None else len(extra),
         epochs=getattr(model, "n_iter_", None),
         unlabeled_ratio=getattr(model, "unlabeled_ratio", None),
         consistency_weight=getattr(model, "consistency_weight", None),
@@ -186,7 +187,7 @@ def run(args):
     todo = []
     # Longest fits first, corpus by corpus, so that few workers idle at the end.
     for name in args.corpora:
-        n_folds = len(splits(name, args.half))
+        n_folds = len(splits(name, args.half, corpus(name).groups))
         for fraction in args.fractions:
             for seed in args.seeds:
                 for model in args.models or MODELS[args.task]:
