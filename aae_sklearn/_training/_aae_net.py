@@ -80,6 +80,11 @@ class AAENet(SupervisedNet):
         reconstruction and regularisation phases: where there are more, each
         epoch draws a new sample of them of this size. None: every row, every
         epoch.
+    consistency_weight : float, default=0.0
+        Factor of the learning rate of a fourth phase, after the supervised
+        one: the emotion parts of two passes of the phase-1 batch through the
+        encoder, under different dropout masks, are pulled together (the
+        Pi-model of Laine and Aila, 2017); 0 skips it.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """

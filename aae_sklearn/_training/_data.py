@@ -38,9 +38,9 @@ class Batches:
         self.batch_size = batch_size
         self.shuffle = shuffle
         device = self.tensors[0].device
-        self.rows = torch.arange(len(self.tensors[0]), device=device)
-        if rows is not None:
-            self.rows = rows.to(device)
+        if rows is None:
+            rows = torch.arange(len(self.tensors[0]), device=device)
+        self.rows = rows.to(device)
         self.lengths = self.tensors[1] if len(self.tensors) == 3 else None
 
     def __len__(self):
