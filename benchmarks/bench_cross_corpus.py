@@ -1,9 +1,11 @@
-"""Across corpora: train on RAVDESS and test on EmoDB, and the other way round.
+"""Across corpora: train on one of RAVDESS, EmoDB and nEMO, test on another.
 
-The eGeMAPS functionals of both corpora (the bundled tables), every model trained
-on the source corpus's labeled rows and tested on the target corpus, which none
-of them sees labeled:
+The eGeMAPS functionals of the three corpora (the bundled tables), every model
+trained on the source corpus's labeled rows and tested on the target corpus,
+which none of them sees labeled:
 
+- ``AAE+adapt+pool``: the autoencoder given the target's features and the third
+  corpus (normalised like the others), unlabeled, as ``X_unlabeled``;
 - ``AAE+adapt``: the autoencoder given the target's features, unlabeled, as
   ``X_unlabeled`` (transductive: the rows it is tested on);
 - ``AAE``: the autoencoder on the source alone;
@@ -14,14 +16,15 @@ of them sees labeled:
 
 ``--normalize``: ``none`` (features as extracted; the models' own scaling sees
 the source only), ``corpus`` (each corpus standardised on its own statistics) or
-``speaker`` (each speaker of each corpus on its own). Categories: the six classes
-both corpora have (neutral, happy, sad, angry, fearful, disgust); the other rows
-are left out of training and test.
+``speaker`` (each speaker of each corpus on its own). Categories: the classes
+both corpora have (RAVDESS and EmoDB share neutral, happy, sad, angry, fearful
+and disgust; nEMO has no disgust and shares surprised with RAVDESS only); the
+other rows are left out of training and test.
 
 Settings are chosen on half of the target's speakers (``--half tune``: RAVDESS
-actors 1-12, EmoDB speakers 03-11) and reported on the other half (``--half
-report``), so that no reported number comes from the speakers a choice was
-made on; ``--half all`` tests on every target speaker. In each half the adapted
+actors 1-12, EmoDB speakers 03-11, nEMO's EB0-KS0) and reported on the other
+half (``--half report``), so that no reported number comes from the speakers a
+choice was made on; ``--half all`` tests on every target speaker. In each half the adapted
 AAE sees that half's rows only. ``--labeled-fraction`` keeps a share of the source
 rows labeled (the AAEs get the rest unlabeled). Each fit's scores are appended
 to ``--out`` as it ends; a rerun skips the fits already there::
@@ -57,21 +60,37 @@ from aae_sklearn import (
     SupervisedEmotionClassifier,
     SupervisedEmotionRegressor,
 )
-from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit, _normalized
+from aae_sklearn.cli._baselines import (
+    _baselines,
+    _class_baselines,
+    _fit,
+    _normalized,
+    _normalized_pool,
+)
 from aae_sklearn.cli._tasks import TASKS
-from aae_sklearn.datasets import load_emodb_features, load_ravdess_features
+from aae_sklearn.datasets import (
+    load_emodb_features,
+    load_nemo_features,
+    load_ravdess_features,
+)
 
 KEY = ["tag", "task", "direction", "normalize", "half", "fraction", "model", "seed"]
-SHARED = ["angry", "disgust", "fearful", "happy", "neutral", "sad"]
 TARGETS = ["valence", "activation", "dominance"]
+DIRECTIONS = [
+    f"{source}->{target}"
+    for source in ("ravdess", "emodb", "nemo")
+    for target in ("ravdess", "emodb", "nemo")
+    if source != target
+]
 
 
 def corpora():
-    """Features, targets, emotion names and speakers of both corpora."""
+    """Features, targets, emotion names and speakers of the three corpora."""
     out = {}
     for name, load in (
         ("ravdess", load_ravdess_features),
         ("emodb", load_emodb_features),
+        ("nemo", load_nemo_features),
     ):
         data = load()
         out[name] = dict(
@@ -108,6 +127,16 @@ def normalized(source, target, normalize):
     return _normalized(X, groups, np.arange(n), np.arange(n, len(X)), normalize, False)
 
 
+def third(data, direction, normalize):
+    """The corpus that is neither source nor target, normalised as a pool
+    (``compare --unlabeled``): per speaker, as a whole, or not at all."""
+    (name,) = set(data) - set(direction.split("->"))
+    groups = data[name]["groups"] if normalize == "speaker" else None
+    if groups is None:
+        groups = np.zeros(len(data[name]["X"]))
+    return _normalized_pool(data[name]["X"], groups, normalize, False)
+
+
 def models(task, seed, params):
     if task == "dimensions":
         AAE, Supervised, baselines = (
@@ -121,6 +150,7 @@ def models(task, seed, params):
     own = {k: v for k, v in params.items() if k in AAE().get_params()}
     sup = {k: v for k, v in params.items() if k in Supervised().get_params()}
     return {
+        "AAE+adapt+pool": AAE(**own, random_state=seed),
         "AAE+adapt": AAE(**own, random_state=seed),
         "AAE": AAE(**own, random_state=seed),
         "supervised": Supervised(**sup, random_state=seed),
@@ -133,9 +163,10 @@ def scores(task, y_true, y_pred):
     return TASKS[task].scores(y_true, y_pred, Bunch(target_names=TARGETS))
 
 
-def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test):
-    """Fit on the source (the AAEs on every row, unlabeled ones hidden) and
-    score the target rows."""
+def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test, X_pool):
+    """Fit on the source (the AAEs on every row, unlabeled ones hidden, with
+    the target's rows and ``X_pool`` as their names say) and score the target
+    rows."""
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -146,7 +177,10 @@ def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test):
                 else np.full_like(y, np.nan)
             )
             hidden[labeled] = y[labeled]
-            extra = X_test if name == "AAE+adapt" else None
+            extra = {
+                "AAE+adapt+pool": np.vstack([X_test, X_pool]),
+                "AAE+adapt": X_test,
+            }.get(name)
             model.fit(X, hidden, X_unlabeled=extra)
         else:
             model = _fit(model, X[labeled], y[labeled], groups[labeled])
@@ -170,11 +204,13 @@ def jobs(args, data):
         source, target = data[source_name], data[target_name]
         for normalize in args.normalize:
             Xs, Xt = normalized(source, target, normalize)
+            X_pool = third(data, direction, normalize)
             rows_s = np.arange(len(Xs))
             rows_t = target_rows(target["groups"], args.half)
             if args.task == "categories":
-                rows_s = rows_s[np.isin(source["emotion"][rows_s], SHARED)]
-                rows_t = rows_t[np.isin(target["emotion"][rows_t], SHARED)]
+                shared = np.intersect1d(source["emotion"], target["emotion"])
+                rows_s = rows_s[np.isin(source["emotion"][rows_s], shared)]
+                rows_t = rows_t[np.isin(target["emotion"][rows_t], shared)]
                 ys, yt = source["emotion"], target["emotion"]
             else:
                 ys, yt = source["y"], target["y"]
@@ -209,6 +245,7 @@ def jobs(args, data):
                                 source["groups"][rows_s],
                                 Xt[rows_t],
                                 yt[rows_t],
+                                X_pool,
                             ),
                         )
 
@@ -222,6 +259,25 @@ def summarize(table):
     cells = grouped.mean().map("{:.3f}".format) + spread
     with pd.option_context("display.width", 200, "display.max_columns", None):
         print(cells.to_string())
+        for metric in ("valence_accuracy", "ccc_mean", "uar"):
+            if metric == "ccc_mean" and "ccc_valence" in table:
+                table[metric] = table[[f"ccc_{t}" for t in TARGETS]].mean(axis=1)
+            if metric in table:
+                print(f"\nLead over the supervised network, points of {metric}:")
+                print(leads(table, metric).round(1).to_string())
+
+
+def leads(table, metric):
+    """Each model's lead over the supervised network (same setting and seed),
+    mean and s.d. over seeds, in points of ``metric``."""
+    where = ["tag", "direction", "normalize", "half", "fraction", "seed"]
+    base = table[table.model == "supervised"].set_index(where)[metric]
+    others = table[table.model != "supervised"].set_index(where)
+    lead = 100 * (others[metric] - base.reindex(others.index))
+    lead = others.assign(lead=lead).reset_index()
+    group = ["direction", "fraction", "model"]
+    stats = lead.groupby(group)["lead"].agg(["mean", "std"])
+    return stats["mean"].unstack([0]).round(1)
 
 
 def main(argv=None):
@@ -230,7 +286,7 @@ def main(argv=None):
         "--task", choices=["dimensions", "categories"], default="dimensions"
     )
     parser.add_argument(
-        "--directions", nargs="+", default=["ravdess->emodb", "emodb->ravdess"]
+        "--directions", nargs="+", choices=DIRECTIONS, default=DIRECTIONS
     )
     parser.add_argument("--normalize", nargs="+", default=["none", "corpus", "speaker"])
     parser.add_argument("--half", choices=["tune", "report", "all"], default="report")
@@ -245,6 +301,9 @@ def main(argv=None):
     data = corpora()
     pending = list(jobs(args, data))
     print(f"{len(pending)} fits to run")
+    if not pending and args.out.is_file():
+        summarize(pd.read_csv(args.out, dtype={"tag": str}))
+        return
     with parallel_config(backend="loky", inner_max_num_threads=1):
         results = Parallel(n_jobs=args.jobs, return_as="generator")(
             task for _, task in pending
