@@ -138,6 +138,7 @@ class AAEEmotionRegressor(
         consistency_weight=0.0,
         frame_decoder="frames",
         encoder="auto",
+        frame_pooling=4,
         activation="relu",
         dropout=0.3,
         alpha=1e-3,
@@ -176,6 +177,7 @@ class AAEEmotionRegressor(
         self.consistency_weight = consistency_weight
         self.frame_decoder = frame_decoder
         self.encoder = encoder
+        self.frame_pooling = frame_pooling
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha

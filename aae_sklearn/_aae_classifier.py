@@ -134,6 +134,7 @@ class AAEEmotionClassifier(
         consistency_weight=0.0,
         frame_decoder="frames",
         encoder="auto",
+        frame_pooling=4,
         activation="relu",
         dropout=0.3,
         alpha=1e-3,
@@ -172,6 +173,7 @@ class AAEEmotionClassifier(
         self.consistency_weight = consistency_weight
         self.frame_decoder = frame_decoder
         self.encoder = encoder
+        self.frame_pooling = frame_pooling
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha

@@ -198,6 +198,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             n_outputs,
             self.activation,
             self.dropout,
+            self.frame_pooling,
         )
 
     def _code_size(self, n_outputs):

@@ -10,6 +10,12 @@ _COMMON_PARAMS_DOC = """
         CPU), each followed by the mean and standard deviation over the real
         frames. ``"auto"`` takes ``"mlp"`` for vectors and ``"cnn"`` for
         sequences.
+    frame_pooling : int, default=4
+        Frame sequences only: the encoder first averages each run of
+        ``frame_pooling`` consecutive frames (the last, shorter run of an
+        utterance over its own frames), so that its layers see one step per
+        ``frame_pooling`` frames (80 ms of 20 ms frames) and an epoch costs
+        about ``frame_pooling`` times less. 1 keeps every frame.
     activation : {"relu", "tanh", "leaky_relu"}, default="relu"
         Non-linearity of the hidden layers.
     dropout : float, default=0.3

@@ -109,6 +109,28 @@ def _length_mask(lengths, n_steps):
     return torch.arange(n_steps, device=lengths.device) < lengths[:, None]
 
 
+def _pool_frames(frames, lengths, size):
+    """Average each run of ``size`` consecutive real frames.
+
+    ``frames`` is (batch, n_steps, features), padded; the last run of an
+    utterance averages the real frames it holds, and padding never enters a
+    mean. Returns the pooled (batch, ceil(n_steps / size), features) frames
+    (zeros on padding) and their lengths.
+    """
+    if size == 1:
+        return frames, lengths
+    n_batch, n_steps, n_features = frames.shape
+    mask = _length_mask(lengths, n_steps)[:, :, None].to(frames.dtype)
+    extra = -n_steps % size
+    h = nn.functional.pad(frames * mask, (0, 0, 0, extra))
+    mask = nn.functional.pad(mask, (0, 0, 0, extra))
+    sums = h.reshape(n_batch, -1, size, n_features).sum(dim=2)
+    counts = mask.reshape(n_batch, -1, size, 1).sum(dim=2)
+    return sums / counts.clamp(min=1), torch.div(
+        lengths + size - 1, size, rounding_mode="floor"
+    )
+
+
 def _stats_pool(h, mask):
     """Mean and standard deviation over the real frames: (batch, 2 * channels).
 
@@ -124,7 +146,8 @@ def _stats_pool(h, mask):
 class CNNEncoder(nn.Module):
     """Map frame sequences to a latent code with dilated 1-D convolutions.
 
-    Each layer is a convolution over time with kernel 3 and dilation ``2**i``
+    The frames are first averaged ``pooling`` by ``pooling`` over time. Each
+    layer is then a convolution over time with kernel 3 and dilation ``2**i``
     (so the receptive field doubles per layer), keeping the number of frames.
     The mean and standard deviation of the last layer over the real frames
     (statistics pooling) make the utterance-level code, through a linear layer.
@@ -141,19 +164,30 @@ class CNNEncoder(nn.Module):
         Non-linearity after each convolution.
     dropout : float, default=0.0
         Dropout probability after each convolution.
+    pooling : int, default=1
+        Number of consecutive frames averaged into one step before the first
+        convolution (1: every frame).
     """
 
     def __init__(
-        self, n_features, hidden_layer_sizes, n_outputs, activation="relu", dropout=0.0
+        self,
+        n_features,
+        hidden_layer_sizes,
+        n_outputs,
+        activation="relu",
+        dropout=0.0,
+        pooling=1,
     ):
         super().__init__()
         sizes = (n_features, *hidden_layer_sizes)
+        self.pooling = pooling
         self.convs = _dilated_convs(sizes)
         self.activation = ACTIVATIONS[activation]()
         self.dropout = Dropout(dropout)
         self.head = nn.Linear(2 * sizes[-1], n_outputs)
 
     def forward(self, frames, lengths):
+        frames, lengths = _pool_frames(frames, lengths, self.pooling)
         mask = _length_mask(lengths, frames.shape[1])[:, None, :]
         h = torch.where(mask, frames.transpose(1, 2), 0.0)
         for conv in self.convs:
@@ -165,7 +199,8 @@ class CNNEncoder(nn.Module):
 class GRUEncoder(nn.Module):
     """Map frame sequences to a latent code with bidirectional GRUs.
 
-    The sequences are packed, so padding never enters a recurrence; the
+    The frames are first averaged ``pooling`` by ``pooling`` over time. The
+    sequences are packed, so padding never enters a recurrence; the
     outputs of the last layer are pooled (mean and standard deviation over the
     real frames) and mapped to the code by a linear layer.
 
@@ -179,10 +214,16 @@ class GRUEncoder(nn.Module):
         Size of the code.
     dropout : float, default=0.0
         Dropout probability between layers.
+    pooling : int, default=1
+        Number of consecutive frames averaged into one step before the first
+        GRU (1: every frame).
     """
 
-    def __init__(self, n_features, hidden_layer_sizes, n_outputs, dropout=0.0):
+    def __init__(
+        self, n_features, hidden_layer_sizes, n_outputs, dropout=0.0, pooling=1
+    ):
         super().__init__()
+        self.pooling = pooling
         n_in = [n_features] + [2 * n for n in hidden_layer_sizes[:-1]]
         self.grus = nn.ModuleList(
             nn.GRU(a, b, batch_first=True, bidirectional=True)
@@ -192,6 +233,7 @@ class GRUEncoder(nn.Module):
         self.head = nn.Linear(4 * hidden_layer_sizes[-1], n_outputs)
 
     def forward(self, frames, lengths):
+        frames, lengths = _pool_frames(frames, lengths, self.pooling)
         n_steps = frames.shape[1]
         h = frames
         for gru in self.grus:
@@ -402,10 +444,11 @@ class CategoricalPrior(nn.Module):
         return nn.functional.one_hot(classes, len(self.probabilities)).float()
 
 
-def make_encoder(kind, n_features, hidden, n_outputs, activation, dropout):
-    """The encoder of ``kind`` ("mlp", "cnn" or "gru")."""
+def make_encoder(kind, n_features, hidden, n_outputs, activation, dropout, pooling=1):
+    """The encoder of ``kind`` ("mlp", "cnn" or "gru"); the sequence encoders
+    average ``pooling`` frames into one step first."""
     if kind == "mlp":
         return MLPEncoder(n_features, hidden, n_outputs, activation, dropout)
     if kind == "cnn":
-        return CNNEncoder(n_features, hidden, n_outputs, activation, dropout)
-    return GRUEncoder(n_features, hidden, n_outputs, dropout)
+        return CNNEncoder(n_features, hidden, n_outputs, activation, dropout, pooling)
+    return GRUEncoder(n_features, hidden, n_outputs, dropout, pooling)

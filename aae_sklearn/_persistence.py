@@ -182,6 +182,8 @@ def _make_estimator(document):
     if unknown:
         raise Invalid(f"unknown parameter(s) {unknown} of {name}")
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+    # Files saved before frame_pooling existed: their encoders saw every frame.
+    params.setdefault("frame_pooling", 1)
     estimator = cls(**params)
     try:
         entry.check_params(estimator)

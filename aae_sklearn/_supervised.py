@@ -54,6 +54,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         *,
         hidden_layer_sizes=(256, 128),
         encoder="auto",
+        frame_pooling=4,
         activation="relu",
         dropout=0.3,
         alpha=1e-3,
@@ -77,6 +78,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.encoder = encoder
+        self.frame_pooling = frame_pooling
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha

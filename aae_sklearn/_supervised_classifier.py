@@ -60,6 +60,7 @@ class SupervisedEmotionClassifier(
         *,
         hidden_layer_sizes=(256, 128),
         encoder="auto",
+        frame_pooling=4,
         activation="relu",
         dropout=0.3,
         alpha=1e-3,
@@ -83,6 +84,7 @@ class SupervisedEmotionClassifier(
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.encoder = encoder
+        self.frame_pooling = frame_pooling
         self.activation = activation
         self.dropout = dropout
         self.alpha = alpha

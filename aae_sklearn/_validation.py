@@ -24,6 +24,7 @@ METRICS = {
 # The parameters every emotion estimator shares, as scikit-learn validates them.
 PARAMETER_CONSTRAINTS = {
     "encoder": [StrOptions({"auto", "mlp", "cnn", "gru"})],
+    "frame_pooling": [Interval(Integral, 1, None, closed="left")],
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
     "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
     "dropout": [Interval(Real, 0, 1, closed="left")],

@@ -24,10 +24,10 @@ other rows are left out of training and test.
 Settings are chosen on half of the target's speakers (``--half tune``: RAVDESS
 actors 1-12, EmoDB speakers 03-11, nEMO's EB0-KS0) and reported on the other
 half (``--half report``), so that no reported number comes from the speakers a
-choice was made on; ``--half all`` tests on every target speaker. In each half the adapted
-AAE sees that half's rows only. ``--labeled-fraction`` keeps a share of the source
-rows labeled (the AAEs get the rest unlabeled). Each fit's scores are appended
-to ``--out`` as it ends; a rerun skips the fits already there::
+choice was made on; ``--half all`` tests on every target speaker. In each half
+the adapted AAE sees that half's rows only. ``--labeled-fraction`` keeps a share
+of the source rows labeled (the AAEs get the rest unlabeled). Each fit's scores
+are appended to ``--out`` as it ends; a rerun skips the fits already there::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_cross_corpus.py --half tune \
         --seeds 0 1 --out results/cross_tune.csv

@@ -4,17 +4,27 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from aae_sklearn._networks import CNNEncoder, Dropout, GRUEncoder, SequenceDecoder
+from aae_sklearn._networks import (
+    CNNEncoder,
+    Dropout,
+    GRUEncoder,
+    SequenceDecoder,
+    _pool_frames,
+)
 from aae_sklearn._training import Batches, reconstruction_loss
 from aae_sklearn._training._data import ccc_loss
 
 ENCODERS = [
     lambda: CNNEncoder(5, (8, 6), 4),
     lambda: GRUEncoder(5, (8, 6), 4),
+    lambda: CNNEncoder(5, (8, 6), 4, pooling=4),
+    lambda: GRUEncoder(5, (8, 6), 4, pooling=3),
 ]
 
 
-@pytest.mark.parametrize("make_encoder", ENCODERS, ids=["cnn", "gru"])
+@pytest.mark.parametrize(
+    "make_encoder", ENCODERS, ids=["cnn", "gru", "cnn-pooled", "gru-pooled"]
+)
 def test_padding_does_not_change_a_sequence_code(make_encoder):
     torch.manual_seed(0)
     encoder = make_encoder().eval()
@@ -27,6 +37,22 @@ def test_padding_does_not_change_a_sequence_code(make_encoder):
     together = encoder(batch, torch.tensor([7, 30]))
     assert together.shape == (2, 4)
     assert_allclose(together[0].detach(), alone[0].detach(), rtol=1e-5, atol=1e-5)
+
+
+def test_pooling_averages_the_real_frames_of_each_run():
+    frames = torch.randn(2, 10, 3)
+    frames[1, 6:] = 1e3  # padding
+    pooled, lengths = _pool_frames(frames, torch.tensor([10, 6]), 4)
+    assert pooled.shape == (2, 3, 3)
+    assert lengths.tolist() == [3, 2]
+    # The last run of each sequence averages the frames it holds: 2 of them.
+    expected = [
+        [frames[0, :4].mean(0), frames[0, 4:8].mean(0), frames[0, 8:].mean(0)],
+        [frames[1, :4].mean(0), frames[1, 4:6].mean(0), torch.zeros(3)],
+    ]
+    assert_allclose(pooled, torch.stack([torch.stack(r) for r in expected]), atol=1e-6)
+    same, unchanged = _pool_frames(frames, torch.tensor([10, 6]), 1)
+    assert same is frames and unchanged.tolist() == [10, 6]
 
 
 def test_decoder_draws_every_frame_of_the_longest_sequence():

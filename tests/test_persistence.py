@@ -116,9 +116,12 @@ def test_round_trip_on_vectors(Estimator, tmp_path):
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("encoder", ["cnn", "gru"])
-def test_round_trip_on_sequences(Estimator, encoder, tmp_path):
+@pytest.mark.parametrize("frame_pooling", [1, 3])
+def test_round_trip_on_sequences(Estimator, encoder, frame_pooling, tmp_path):
     X, y = sequences()
-    model = make(Estimator, encoder=encoder, batch_size=16).fit(X, y)
+    model = make(
+        Estimator, encoder=encoder, frame_pooling=frame_pooling, batch_size=16
+    ).fit(X, y)
     model.save(tmp_path / "model.safetensors")
     restored = load(str(tmp_path / "model.safetensors"))
     assert_same_model(restored, model, X)
@@ -296,6 +299,18 @@ def test_pickle_payload_is_never_run(tmp_path):
     with pytest.raises(ValueError, match=r"a pickle .* save\(\) method"):
         load(path)
     assert not marker.exists()
+
+
+def test_file_from_before_frame_pooling_keeps_every_frame(tmp_path):
+    X, y = sequences()
+    model = make(AAEEmotionRegressor, frame_pooling=1, batch_size=16).fit(X, y)
+    model.save(tmp_path / "new.safetensors")
+    document, tensors = read(tmp_path / "new.safetensors")
+    del document["params"]["frame_pooling"]  # as written before it existed
+    write(tmp_path / "old.safetensors", document, tensors)
+    restored = load(tmp_path / "old.safetensors")
+    assert restored.frame_pooling == 1
+    assert_array_equal(restored.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize(

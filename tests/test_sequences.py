@@ -242,3 +242,29 @@ def test_frame_decoder_chooses_what_is_reconstructed(
     vectors = np.array([x.mean(axis=0) for x in X[:60]])
     fitted = make(AAEEmotionRegressor, frame_decoder=frame_decoder, max_iter=2)
     assert type(fitted.fit(vectors, y[:60]).net_.decoder_).__name__ == "MLPDecoder"
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("encoder", ["cnn", "gru"])
+def test_frame_pooling_averages_frames_before_the_encoder(
+    Estimator, encoder, emotion_sequences
+):
+    X, y, _ = emotion_sequences
+    pooled = make(Estimator, encoder=encoder, frame_pooling=3, max_iter=2).fit(X, y)
+    assert pooled.net_.module_.pooling == 3
+    # With pooling 1 the same weights see every frame: another prediction.
+    every = clone(pooled).set_params(frame_pooling=1)
+    every.fit(X, y)
+    every.net_.module_.load_state_dict(pooled.net_.module_.state_dict())
+    assert not np.allclose(every.predict(X[:10]), pooled.predict(X[:10]))
+    # A sequence shorter than one run still gets a code.
+    short = [x[:2] for x in X[:3]]
+    assert np.isfinite(pooled.predict(short)).all()
+
+
+@pytest.mark.parametrize("frame_pooling", [0, 1.5, "4"])
+def test_frame_pooling_must_be_a_positive_int(frame_pooling, emotion_sequences):
+    X, y, _ = emotion_sequences
+    model = make(AAEEmotionRegressor, frame_pooling=frame_pooling)
+    with pytest.raises(ValueError, match="frame_pooling"):
+        model.fit(X, y)
