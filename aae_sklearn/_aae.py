@@ -45,10 +45,10 @@ class AAEEmotionRegressor(
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(256, 128)
+    hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
-        the decoder mirrors it.
+        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
     %(aae_params)s
     %(common_params)s
 
@@ -121,7 +121,7 @@ class AAEEmotionRegressor(
     def __init__(
         self,
         *,
-        hidden_layer_sizes=(256, 128),
+        hidden_layer_sizes="auto",
         style_dim=8,
         emotion_prior="labels",
         style_prior="gaussian",

@@ -66,10 +66,10 @@ class AAEEmotionClassifier(
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(256, 128)
+    hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of the encoder's hidden layers (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
-        the decoder mirrors it.
+        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
     %(params)s
     %(common)s
 
@@ -117,7 +117,7 @@ class AAEEmotionClassifier(
     def __init__(
         self,
         *,
-        hidden_layer_sizes=(256, 128),
+        hidden_layer_sizes="auto",
         style_dim=8,
         emotion_prior="labels",
         style_prior="gaussian",

@@ -268,11 +268,12 @@ class _BaseEmotionEstimator(BaseEstimator):
             for name in self._fitted_attributes:
                 if name not in self._set_before_fit:
                     self.__dict__.pop(name, None)
-        hidden = _layer_sizes(self, "hidden_layer_sizes")
+        _layer_sizes(self, "hidden_layer_sizes")  # a bad value fails before the data
         self._device = resolve_device(self.device)
         X = self._validate_X(X, reset=not warm)
         if not warm:
             self._encoder_kind = resolve_encoder(self.encoder, X.kind)
+        hidden = _layer_sizes(self, "hidden_layer_sizes", self._encoder_kind)
         if unlabeled_pass:
             y_ndim, Y = (
                 getattr(self, "_y_ndim", 2),

@@ -21,9 +21,10 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(256, 128)
+    hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
+        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
     %(common_params)s
 
     Attributes
@@ -52,7 +53,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     def __init__(
         self,
         *,
-        hidden_layer_sizes=(256, 128),
+        hidden_layer_sizes="auto",
         encoder="auto",
         frame_pooling=4,
         activation="relu",

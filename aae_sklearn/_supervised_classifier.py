@@ -27,9 +27,10 @@ class SupervisedEmotionClassifier(
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(256, 128)
+    hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of the encoder's hidden layers (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
+        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
     %(common)s
 
     Attributes
@@ -58,7 +59,7 @@ class SupervisedEmotionClassifier(
     def __init__(
         self,
         *,
-        hidden_layer_sizes=(256, 128),
+        hidden_layer_sizes="auto",
         encoder="auto",
         frame_pooling=4,
         activation="relu",

@@ -25,7 +25,12 @@ METRICS = {
 PARAMETER_CONSTRAINTS = {
     "encoder": [StrOptions({"auto", "mlp", "cnn", "gru"})],
     "frame_pooling": [Interval(Integral, 1, None, closed="left")],
-    "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), tuple, list],
+    "hidden_layer_sizes": [
+        Interval(Integral, 1, None, closed="left"),
+        tuple,
+        list,
+        StrOptions({"auto"}),
+    ],
     "activation": [StrOptions({"relu", "tanh", "leaky_relu"})],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "alpha": [Interval(Real, 0, None, closed="left")],
@@ -155,15 +160,25 @@ def resolve_encoder(encoder, kind):
 # -- hooks of the model-file registry (see _persistence.register) --------------
 
 
-def _layer_sizes(estimator, name):
-    """The parameter ``name`` of ``estimator`` as a tuple of positive ints."""
-    return layer_sizes(getattr(estimator, name), name)
+# hidden_layer_sizes="auto" per encoder: convolutions and GRUs run once per
+# (pooled) frame, so frame models get narrower layers (the frame study in
+# benchmarks/bench_frames.py: a frame fit in a minute on 2 CPU cores).
+_AUTO_HIDDEN = {"mlp": (256, 128), "cnn": (64, 64), "gru": (64, 64)}
+
+
+def _layer_sizes(estimator, name, encoder_kind=None):
+    """The parameter ``name`` of ``estimator`` as a tuple of positive ints;
+    ``"auto"`` resolved for ``encoder_kind`` (None: only checked)."""
+    sizes = getattr(estimator, name)
+    if isinstance(sizes, str) and sizes == "auto":
+        return None if encoder_kind is None else _AUTO_HIDDEN[encoder_kind]
+    return layer_sizes(sizes, name)
 
 
 def _architecture(estimator):
     """An uninitialised net of the fitted ``estimator``'s architecture, for
     :mod:`._persistence` (emotion prior: Gaussian, for want of labels)."""
-    hidden = _layer_sizes(estimator, "hidden_layer_sizes")
+    hidden = _layer_sizes(estimator, "hidden_layer_sizes", estimator._encoder_kind)
     return estimator._build_net(
         estimator.n_features_in_, estimator.n_outputs_, None, hidden
     )

@@ -280,6 +280,45 @@ def leads(table, metric):
     return stats["mean"].unstack([0]).round(1)
 
 
+NAMES = {"ravdess": "RAVDESS", "emodb": "EmoDB", "nemo": "nEMO"}
+
+
+def rst(table):
+    """The results as a reStructuredText list-table: one row per direction and
+    labeled share, one column per model; valence accuracy / mean CCC (mean
+    over seeds) for dimensions, UAR for categories."""
+    if "ccc_valence" in table:
+        table = table.assign(ccc_mean=table[[f"ccc_{t}" for t in TARGETS]].mean(axis=1))
+        cell = "{valence_accuracy:.3f} / {ccc_mean:.3f}".format
+        metrics = ["valence_accuracy", "ccc_mean"]
+    else:
+        cell, metrics = "{uar:.3f}".format, ["uar"]
+    means = table.groupby(["direction", "fraction", "model"])[metrics].mean()
+    models = [m for m in MODEL_ORDER if m in set(table.model)]
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    lines.append("   * - " + "\n     - ".join(["direction", "labels", *models]))
+    for direction in DIRECTIONS:
+        source, target = direction.split("->")
+        for fraction in sorted(set(table.fraction)):
+            if (direction, fraction) not in means.index.droplevel(2):
+                continue
+            row = [f"{NAMES[source]} → {NAMES[target]}", f"{fraction:.0%}"]
+            row += [cell(**means.loc[(direction, fraction, m)]) for m in models]
+            lines.append("   * - " + "\n     - ".join(row))
+    print("\n".join(lines))
+
+
+MODEL_ORDER = [
+    "supervised",
+    "AAE",
+    "AAE+adapt",
+    "AAE+adapt+pool",
+    "SVR",
+    "SVC",
+    "LogisticRegression",
+]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -297,7 +336,13 @@ def main(argv=None):
     parser.add_argument("--tag", default="default")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--rst", action="store_true", help="print --out as a table for the docs"
+    )
     args = parser.parse_args(argv)
+    if args.rst:
+        rst(pd.read_csv(args.out, dtype={"tag": str}))
+        return
     data = corpora()
     pending = list(jobs(args, data))
     print(f"{len(pending)} fits to run")

@@ -268,3 +268,16 @@ def test_frame_pooling_must_be_a_positive_int(frame_pooling, emotion_sequences):
     model = make(AAEEmotionRegressor, frame_pooling=frame_pooling)
     with pytest.raises(ValueError, match="frame_pooling"):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_auto_layer_sizes_follow_the_input(Estimator, emotion_sequences, emotion_data):
+    X, y, _ = emotion_sequences
+    model = Estimator(max_iter=1, random_state=0).fit(X[:40], y[:40])
+    assert model.hidden_layer_sizes == "auto"
+    convs = model.net_.module_.convs
+    assert [conv.out_channels for conv in convs] == [64, 64]
+    X2, y2, _ = emotion_data
+    model.fit(X2[:40], y2[:40])
+    linears = [m for m in model.net_.module_.layers if hasattr(m, "out_features")]
+    assert [m.out_features for m in linears[:-1]] == [256, 128]
