@@ -48,7 +48,8 @@ class AAEEmotionRegressor(
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
-        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
+        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors,
+        (64, 64) for frame sequences.
     %(aae_params)s
     %(common_params)s
 

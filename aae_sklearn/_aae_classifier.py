@@ -69,7 +69,8 @@ class AAEEmotionClassifier(
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of the encoder's hidden layers (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``);
-        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
+        the decoder mirrors it. ``"auto"``: (256, 128) for feature vectors,
+        (64, 64) for frame sequences.
     %(params)s
     %(common)s
 

@@ -24,7 +24,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of each hidden layer of the encoder (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
-        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
+        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame
+        sequences.
     %(common_params)s
 
     Attributes

@@ -30,7 +30,8 @@ class SupervisedEmotionClassifier(
     hidden_layer_sizes : int, tuple of int or "auto", default="auto"
         Width of the encoder's hidden layers (channels of each convolution
         for ``encoder="cnn"``, units per direction of each GRU for ``"gru"``).
-        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame sequences.
+        ``"auto"``: (256, 128) for feature vectors, (64, 64) for frame
+        sequences.
     %(common)s
 
     Attributes

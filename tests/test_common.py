@@ -26,6 +26,7 @@ from aae_sklearn.features import (
     GroupStandardScaler,
     OpenSmileFunctionals,
     SequenceScaler,
+    SSLEmbeddings,
 )
 
 # Small networks and few epochs: the checks test the contract, not the fit.
@@ -70,6 +71,7 @@ AUDIO_TRANSFORMERS = [
     OpenSmileFunctionals(),
     FrameFeatures(),
     FrameFeatures(kind="egemaps_lld"),
+    SSLEmbeddings(),
     SequenceScaler(),
 ]
 API_CHECKS = [

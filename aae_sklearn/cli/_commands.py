@@ -18,18 +18,21 @@ from ._io import (
     TABLE_SUFFIXES,
     _audio_items,
     _check_output,
+    _embeddings,
     _feature_columns,
     _functionals,
     _matrix,
     _names,
     _read_table,
     _require_columns,
+    _ssl_settings,
     _UsageError,
     _write_table,
 )
 
 
 def _run_extract(args):
+    ssl = _ssl_settings(args)
     out = _check_output(args.output, suffixes=TABLE_SUFFIXES)
     if args.corpus:
         corpus = CORPORA[args.corpus](args.source)
@@ -39,9 +42,15 @@ def _run_extract(args):
     else:
         items = _audio_items(args.source)
         info = pd.DataFrame({"file": items})
-    features, kept = _functionals(
-        items, args.features, args.n_jobs, args.skip_bad, args.quiet
-    )
+    if ssl is None:
+        features, kept = _functionals(
+            items, args.features, args.n_jobs, args.skip_bad, args.quiet
+        )
+    else:
+        values, kept, names = _embeddings(
+            items, ssl, "vectors", args.skip_bad, args.quiet
+        )
+        features = pd.DataFrame(values, columns=names)
     table = pd.concat([info.iloc[kept].reset_index(drop=True), features], axis=1)
     _write_table(table, out)
     if not args.quiet:

@@ -21,8 +21,8 @@ from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized, _normalized_pool
 from ._cost import say_cost
-from ._data import BUNDLED, _compare_data, _cross_corpus, _pool_data
-from ._io import FRAME_KINDS, FRAME_MS, _check_output, _UsageError
+from ._data import _compare_data, _cross_corpus, _frame_kind, _pool_data
+from ._io import FRAME_MS, _check_output, _ssl_settings, _UsageError
 from ._pool import _check_pool_sources, _pool_config, _unlabeled
 from ._progress import FitLog
 from ._results import (
@@ -172,7 +172,17 @@ def _cross_validate(
     if not quiet and todo:
         networks = {name: models[name] for name in (aae, task.supervised.__name__)}
         unlabeled = {aae: _unlabeled(scaled[0][1], adapt, X_pool)}
-        say_cost(networks, todo, scaled[0][0], y[splits[0][0]], jobs, unlabeled)
+        first_fold = {fraction: labeled[fraction, 0] for fraction in fractions}
+        say_cost(
+            networks,
+            todo,
+            scaled[0][0],
+            y[splits[0][0]],
+            first_fold,
+            jobs,
+            unlabeled,
+            task.hidden,
+        )
     bar = tqdm(
         total=len(keys), initial=len(fitted), disable=quiet, file=sys.stderr, unit="fit"
     )
@@ -260,29 +270,6 @@ def _cross_validate(
     return results, pd.concat(predictions, ignore_index=True), figures
 
 
-def _frame_kind(args):
-    """The FrameFeatures kind of ``--features frames``, None for functionals."""
-    if args.features != "frames":
-        if args.frame_kind is not None:
-            raise _UsageError("--frame-kind needs --features frames.")
-        return None
-    sources = [("--data", args.data), ("--test-data", args.test_data)]
-    sources += [("--unlabeled", source) for source in args.unlabeled or ()]
-    for option, source in sources:
-        if source is None:
-            continue
-        path = Path(source)
-        if source in BUNDLED or path.is_file():
-            table = "the bundled table" if source in BUNDLED else str(path)
-            raise _UsageError(
-                f"--features frames needs an audio folder as {option}, not {table}: "
-                "frames are extracted from audio."
-            )
-        if not path.is_dir():
-            raise ValueError(f"{path}: no such folder.")
-    return args.frame_kind or FRAME_KINDS[0]
-
-
 def _check_options(args):
     """Usage errors of the options that go together: ``--test-data``,
     ``--adapt``, ``--folds``, ``--normalize corpus``, ``--unlabeled`` and
@@ -318,6 +305,8 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared, poo
         "classes": shared,
         "features": args.features,
         "frame_kind": frame_kind,
+        "ssl_model": args.ssl_model,
+        "ssl_layer": (args.ssl_layer or [-1]) if args.ssl_model else None,
         "frame_ms": FRAME_MS if sequences else None,
         "group_column": args.group_column,
         "normalize": args.normalize,
@@ -361,16 +350,18 @@ def _fit_log(out, config, data, resume, pool=None):
 def _run_compare(args):
     task = TASKS[args.task]
     _check_options(args)
-    frame_kind = _frame_kind(args)
+    frame_kind, ssl = _frame_kind(args), _ssl_settings(args)
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
     cache = None if args.cache == "none" else Path(args.cache)
-    data = _compare_data(args.data, args.group_column, args.quiet, frame_kind, cache)
+    data = _compare_data(
+        args.data, args.group_column, args.quiet, frame_kind, cache, ssl=ssl
+    )
     task.target(data)  # fails early where the data lack the task's targets
     pool = None
     if args.unlabeled:
         pool = _pool_data(
-            args.unlabeled, data, args.group_column, args.quiet, frame_kind, cache
+            args.unlabeled, data, args.group_column, args.quiet, frame_kind, cache, ssl
         )
     shared = None
     if args.test_data is None:
@@ -380,7 +371,7 @@ def _run_compare(args):
         splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
     else:
         test = _compare_data(
-            args.test_data, args.group_column, args.quiet, frame_kind, cache
+            args.test_data, args.group_column, args.quiet, frame_kind, cache, ssl=ssl
         )
         data, split, shared = _cross_corpus(data, test, task)
         splits = [split]

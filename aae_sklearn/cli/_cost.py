@@ -38,26 +38,36 @@ def _duration(seconds):
     return f"{seconds / 3600:.1f} h"
 
 
-def say_cost(networks, todo, X, y, jobs, unlabeled=None):
+def say_cost(networks, todo, X, y, labeled, jobs, unlabeled=None, hide=None):
     """Print how many fits a run holds and about how long its networks take.
 
     ``networks`` maps the names of the networks to unfitted estimators,
     ``todo`` lists the (fraction, fold, name) of the fits still to run, and
-    ``(X, y)`` is the first training fold, all labeled, on which one epoch of
-    each network is timed; a fit takes at most ``max_iter`` such epochs.
-    ``unlabeled`` maps the name of a network to the unlabeled rows its fits
-    get (``X_unlabeled``), which its timed epoch gets too.
+    ``(X, y)`` is the first training fold, of which ``labeled[fraction]`` are
+    the labeled positions. One epoch of each network is timed for each
+    labeled fraction, on the rows its fits train on: the supervised networks
+    on the labeled rows, the autoencoder on every row with the others hidden
+    by ``hide(y, labeled)`` and the unlabeled rows ``unlabeled[name]`` gets
+    (``X_unlabeled``); a fit takes at most ``max_iter`` such epochs.
     """
     unlabeled = unlabeled or {}
     counts = {}
-    for *_, name in todo:
-        counts[name] = counts.get(name, 0) + 1
+    for fraction, _, name in todo:
+        counts[name, fraction] = counts.get((name, fraction), 0) + 1
     seconds = 0.0
-    for name, model in networks.items():
-        if counts.get(name):
-            epoch = _epoch_time(model, X, y, unlabeled.get(name))
-            seconds += counts[name] * model.max_iter * epoch
-    fits = ", ".join(f"{n} {name}" for name, n in counts.items())
+    for (name, fraction), count in counts.items():
+        if name not in networks:
+            continue
+        model, rows = networks[name], labeled[fraction]
+        if name in unlabeled:
+            epoch = _epoch_time(model, X, hide(y, rows), unlabeled[name])
+        else:
+            epoch = _epoch_time(model, X[rows], y[rows])
+        seconds += count * model.max_iter * epoch
+    by_name = {}
+    for (name, _), count in counts.items():
+        by_name[name] = by_name.get(name, 0) + count
+    fits = ", ".join(f"{n} {name}" for name, n in by_name.items())
     epochs = max(m.max_iter for m in networks.values())
     wall = _duration(seconds / max(1, min(jobs, len(todo))))
     print(

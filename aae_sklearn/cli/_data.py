@@ -23,10 +23,13 @@ from ..datasets import (
 )
 from ..datasets._emodb import _NAME as EMODB_NAME
 from ..datasets._nemo import _NAME as NEMO_NAME
+from ..features._ssl_model import model_files
 from ._io import (
     AUDIO_SUFFIXES,
     CATEGORY_COLUMNS,
+    FRAME_KINDS,
     TARGETS,
+    _embeddings,
     _feature_columns,
     _frames,
     _functionals,
@@ -34,6 +37,7 @@ from ._io import (
     _names,
     _read_table,
     _require_columns,
+    _UsageError,
 )
 
 # --data keywords: the feature tables shipped with the package, and their corpus.
@@ -87,11 +91,19 @@ def default_cache():
     return Path(base) / "aae-sklearn"
 
 
-def _extracted(files, frame_kind, version, quiet=True):
+def _extracted(files, frame_kind, version, quiet=True, ssl=None, device="cpu"):
     """The features of the audio ``files`` (path, size, mtime): eGeMAPS
     functionals (a table's values and names) or, with a ``frame_kind``, frame
-    sequences. ``version`` is part of the cache key."""
+    sequences. With ``ssl`` (model, layer and the files of a local model
+    folder), the embeddings of that model: vectors (mean and std), or its
+    frames for the frame kind "ssl". ``version`` and ``ssl`` are part of the
+    cache key, ``device`` is not."""
     items = [path for path, _, _ in files]
+    if ssl is not None:
+        settings = Bunch(model=ssl[0], layer=ssl[1], device=device)
+        output = "frames" if frame_kind == "ssl" else "vectors"
+        values, _, names = _embeddings(items, settings, output, False, quiet)
+        return values, [frame_kind] if output == "frames" else names
     if frame_kind is None:
         table, _ = _functionals(items, "egemaps", 2, False, quiet)
         return table.to_numpy(), list(table.columns)
@@ -99,31 +111,37 @@ def _extracted(files, frame_kind, version, quiet=True):
     return features, [frame_kind]
 
 
-def _features(items, frame_kind, quiet, cache):
+def _features(items, frame_kind, quiet, cache, ssl=None):
     """The features of audio ``items``, read from ``cache`` (a folder, or None
-    for none) where an earlier run extracted the same files, unchanged."""
+    for none) where an earlier run extracted the same files, unchanged (and,
+    for the embeddings of ``ssl``, with the same model and layer)."""
     stats = [os.stat(path) for path in items]
     files = [(p, s.st_size, s.st_mtime_ns) for p, s in zip(items, stats, strict=True)]
+    key = (ssl.model, ssl.layer, model_files(ssl.model)) if ssl else None
+    device = ssl.device if ssl else "cpu"
     if cache is None:
-        return _extracted(files, frame_kind, __version__, quiet)
+        return _extracted(files, frame_kind, __version__, quiet, key, device)
     memory = joblib.Memory(cache, verbose=0)
-    cached = memory.cache(_extracted, ignore=["quiet"])
-    if not quiet and not cached.check_call_in_cache(files, frame_kind, __version__):
+    cached = memory.cache(_extracted, ignore=["quiet", "device"])
+    args = (files, frame_kind, __version__, quiet, key, device)
+    if not quiet and not cached.check_call_in_cache(*args):
         print(
             f"aae-sklearn: extracting {len(files)} files once; kept in {cache}",
             file=sys.stderr,
         )
-    return cached(files, frame_kind, __version__, quiet)
+    return cached(*args)
 
 
 def _compare_data(
-    source, group_column, quiet, frame_kind=None, cache=None, labels=True
+    source, group_column, quiet, frame_kind=None, cache=None, labels=True, ssl=None
 ):
     """X, y, groups, categories (None if unknown) and feature names of ``--data``.
 
     With a ``frame_kind``, ``--data`` is an audio folder and X its frame
-    sequences (a 1-D object array); otherwise X is a 2-D array of functionals.
-    The features of audio are kept in the folder ``cache`` (None: not kept).
+    sequences (a 1-D object array); otherwise X is a 2-D array of functionals,
+    or with ``ssl`` (the settings of ``--ssl-model``) of the embeddings of an
+    audio folder. The features of audio are kept in the folder ``cache``
+    (None: not kept).
     Without ``labels`` (unlabeled speech), a table needs neither targets nor
     the group column: y and the categories are then None, and so are the
     groups of a table without the group column.
@@ -144,7 +162,7 @@ def _compare_data(
     path = Path(source)
     if path.is_dir():
         corpus, name = _audio_corpus(path)
-        features, names = _features(list(corpus.data), frame_kind, quiet, cache)
+        features, names = _features(list(corpus.data), frame_kind, quiet, cache, ssl)
         return Bunch(
             source=str(path),
             name=name,
@@ -284,7 +302,9 @@ def _cross_corpus(train, test, task):
     return joined, split, shared
 
 
-def _pool_data(sources, labeled, group_column, quiet, frame_kind=None, cache=None):
+def _pool_data(
+    sources, labeled, group_column, quiet, frame_kind=None, cache=None, ssl=None
+):
     """The unlabeled speech of ``--unlabeled``: the rows of every source, joined.
 
     Each source is read as ``--data`` is (:func:`_compare_data`), without its
@@ -304,7 +324,7 @@ def _pool_data(sources, labeled, group_column, quiet, frame_kind=None, cache=Non
     parts, arrays, groups = [], [], []
     for number, source in enumerate(sources):
         data = _compare_data(
-            source, group_column, quiet, frame_kind, cache, labels=False
+            source, group_column, quiet, frame_kind, cache, labels=False, ssl=ssl
         )
         n_samples = len(data.data)
         if not n_samples:
@@ -338,3 +358,27 @@ def _pool_data(sources, labeled, group_column, quiet, frame_kind=None, cache=Non
         corpus=np.repeat(np.arange(len(parts)), [p.n_samples for p in parts]),
         parts=parts,
     )
+
+
+def _frame_kind(args):
+    """The frame kind of ``--features frames``, None for vectors (functionals)."""
+    if args.features != "frames":
+        if args.frame_kind is not None:
+            raise _UsageError("--frame-kind needs --features frames.")
+        if args.features == "egemaps":
+            return None
+    sources = [("--data", args.data), ("--test-data", args.test_data)]
+    sources += [("--unlabeled", source) for source in args.unlabeled or ()]
+    for option, source in sources:
+        if source is None:
+            continue
+        path = Path(source)
+        if source in BUNDLED or path.is_file():
+            table = "the bundled table" if source in BUNDLED else str(path)
+            raise _UsageError(
+                f"--features {args.features} needs an audio folder as {option}, not "
+                f"{table}: its features are extracted from audio."
+            )
+        if not path.is_dir():
+            raise ValueError(f"{path}: no such folder.")
+    return None if args.features == "ssl" else args.frame_kind or FRAME_KINDS[0]

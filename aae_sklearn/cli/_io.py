@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import Bunch
 from tqdm import tqdm
 
 from .._files import atomic_write
@@ -18,7 +19,7 @@ from ..datasets import (
     load_ravdess,
 )
 from ..datasets._ravdess import TARGET_NAMES
-from ..features import FrameFeatures, OpenSmileFunctionals
+from ..features import FrameFeatures, OpenSmileFunctionals, SSLEmbeddings
 
 TARGETS = TARGET_NAMES
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
@@ -28,8 +29,9 @@ FEATURE_SETS = {
     "gemaps": "GeMAPSv01b",
     "compare": "ComParE_2016",
 }
-# FrameFeatures' kinds, the default first, and the hop of --features frames.
-FRAME_KINDS = ("logmel", "egemaps_lld")
+# FrameFeatures' kinds, the default first, then the frames of SSLEmbeddings;
+# and the hop of --features frames.
+FRAME_KINDS = ("logmel", "egemaps_lld", "ssl")
 FRAME_MS = 20
 CORPORA = {"ravdess": load_ravdess, "iemocap": load_iemocap, "msp": load_msp_podcast}
 # Columns of the corpus loaders' frames and of the bundled table that describe an
@@ -240,3 +242,42 @@ def _frames(items, kind, n_jobs, skip_bad, quiet):
         on_error="skip" if skip_bad else "raise",
     )
     return _extract(extractor, items, n_jobs, f"extracting {kind} frames", quiet)
+
+
+def _ssl_settings(args):
+    """The model of ``--ssl-model`` and ``--ssl-layer`` (and the ``--device``
+    of compare) for ``--features ssl`` (or compare's ``--frame-kind ssl``),
+    else None; usage errors where the options do not go together."""
+    wanted = args.features == "ssl" or getattr(args, "frame_kind", None) == "ssl"
+    if not wanted:
+        if args.ssl_model is not None or args.ssl_layer is not None:
+            raise _UsageError(
+                "--ssl-model and --ssl-layer need --features ssl (or, with compare, "
+                "--frame-kind ssl)."
+            )
+        return None
+    if args.ssl_model is None:
+        raise _UsageError(
+            "self-supervised embeddings need --ssl-model: a folder written by "
+            "save_pretrained or a Hugging Face hub name, e.g. facebook/wav2vec2-base."
+        )
+    layer = args.ssl_layer or [-1]
+    return Bunch(
+        model=args.ssl_model,
+        layer=layer[0] if len(layer) == 1 else list(layer),
+        device=getattr(args, "device", "cpu"),
+    )
+
+
+def _embeddings(items, ssl, output, skip_bad, quiet):
+    """Self-supervised embeddings of ``items`` (see :class:`SSLEmbeddings`; ``ssl``
+    from :func:`_ssl_settings`), the kept positions and the feature names."""
+    extractor = SSLEmbeddings(
+        model=ssl.model,
+        layer=ssl.layer,
+        output=output,
+        device=ssl.device,
+        on_error="skip" if skip_bad else "raise",
+    )
+    values, kept = _extract(extractor, items, 1, f"embedding with {ssl.model}", quiet)
+    return values, kept, list(extractor.get_feature_names_out())

@@ -30,6 +30,24 @@ def _at_least(minimum):
     return parse
 
 
+def _add_ssl_options(command):
+    """``--ssl-model`` and ``--ssl-layer``: the self-supervised model of
+    ``--features ssl`` (and of ``--frame-kind ssl``)."""
+    command.add_argument(
+        "--ssl-model",
+        metavar="MODEL",
+        help="wav2vec 2.0, HuBERT or WavLM model of --features ssl: a folder "
+        "written by save_pretrained, or a Hugging Face hub name",
+    )
+    command.add_argument(
+        "--ssl-layer",
+        type=int,
+        nargs="+",
+        metavar="L",
+        help="its hidden state; several are averaged (-1: the last)",
+    )
+
+
 def _add_extraction_jobs(command, help):
     """``--jobs`` of the extracting commands (``--n-jobs``, its older name)."""
     command.add_argument(
@@ -43,6 +61,8 @@ examples:
   aae-sklearn compare --labeled-fraction 0.1 0.25 1 --baselines --out results/
   aae-sklearn compare --data features.csv --group-column speaker --normalize none
   aae-sklearn compare --data path/to/ravdess --features frames --baselines
+  aae-sklearn compare --data path/to/ravdess --features ssl \
+      --ssl-model microsoft/wavlm-base-plus --ssl-layer 6 --baselines
   aae-sklearn compare --task categories --labeled-fraction 0.1 0.25 1 --baselines
   aae-sklearn compare --test-data bundled-emodb --adapt --baselines
   aae-sklearn compare --labeled-fraction 0.25 --unlabeled bundled-emodb
@@ -100,6 +120,15 @@ descriptors), which the AAE and supervised models read with a CNN encoder.
 speaker's frames. The baselines take vectors: they get the mean and standard
 deviation of each frame feature over the utterance.
 
+--features ssl needs an audio folder too: each file goes through the
+self-supervised model of --ssl-model (wav2vec 2.0, HuBERT or WavLM; a folder
+written by save_pretrained or a Hugging Face hub name, downloaded once by
+transformers), and the mean and standard deviation of its hidden state
+--ssl-layer (default: the last; several are averaged) over the utterance make
+one vector. --features frames --frame-kind ssl keeps its 20 ms frames instead.
+Both need the ssl extra (pip install "aae-sklearn[ssl]"); the model runs on
+--device, and the cache key holds the model and its layer.
+
 With --out, each fit is recorded in DIR/unfinished.jsonl as it ends, and the
 results files are written when every fit has ended (results.json last; the
 record then goes). A run stopped on the way (Ctrl-C, a crash) leaves only that
@@ -116,12 +145,17 @@ examples:
   aae-sklearn extract path/to/ravdess --corpus ravdess -o ravdess.parquet
   aae-sklearn extract my_wavs/ -o features.csv --skip-bad
   aae-sklearn extract files.txt -o features.csv   # one audio path per line
+  aae-sklearn extract my_wavs/ -o wavlm.csv --features ssl \
+      --ssl-model microsoft/wavlm-base-plus --ssl-layer 6
 
 Without --corpus, SOURCE is a folder searched recursively for .wav, .flac, .ogg
 and .mp3 files, one audio file, or a text file of paths (relative to its own
 folder). The table has one row per file: the file, the corpus metadata and
 targets with --corpus, then the features. Parquet if OUTPUT ends in .parquet.
 Frame sequences have no table form: see 'aae-sklearn compare --features frames'.
+--features ssl writes the mean and standard deviation of a self-supervised
+model's hidden state over each file (ssl0_mean, ..., ssl0_std, ...); see
+--ssl-model and --ssl-layer, and 'aae-sklearn compare --help'.
 """
 FIT_EPILOG = """\
 example:
@@ -206,15 +240,17 @@ def _parser():
     )
     cmp.add_argument(
         "--features",
-        choices=["egemaps", "frames"],
+        choices=["egemaps", "frames", "ssl"],
         default="egemaps",
-        help="functionals, or frame sequences of an audio folder (egemaps)",
+        help="functionals, frame sequences of an audio folder, or self-supervised "
+        "embeddings of one (egemaps)",
     )
     cmp.add_argument(
         "--frame-kind",
         choices=FRAME_KINDS,
         help=f"features of each frame, with --features frames ({FRAME_KINDS[0]})",
     )
+    _add_ssl_options(cmp)
     cmp.add_argument("--group-column", default="speaker", help="of a table (speaker)")
     cmp.add_argument(
         "--labeled-fraction",
@@ -274,7 +310,8 @@ def _parser():
     )
     ext.add_argument("source", metavar="SOURCE", help="audio folder, file or list")
     ext.add_argument("-o", "--output", required=True, help="features .csv/.parquet")
-    ext.add_argument("--features", choices=list(FEATURE_SETS), default="egemaps")
+    ext.add_argument("--features", choices=[*FEATURE_SETS, "ssl"], default="egemaps")
+    _add_ssl_options(ext)
     _add_extraction_jobs(ext, "parallel workers (2)")
     ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
     ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")

@@ -1,11 +1,13 @@
-"""Audio -> feature transformers: openSMILE functionals and frame sequences.
+"""Audio -> feature transformers: openSMILE functionals, frame sequences and
+self-supervised speech embeddings.
 
 :class:`SequenceScaler` standardises frame sequences and :class:`GroupStandardScaler`
 standardises features per speaker (speaker normalisation); they need no extra.
 
 The transformers take audio items (paths to audio files, or in-memory
 ``(signal, sampling_rate)`` pairs) and need the ``audio`` extra:
-``pip install "aae-sklearn[audio]"``.
+``pip install "aae-sklearn[audio]"``; :class:`SSLEmbeddings` (wav2vec 2.0,
+HuBERT and WavLM) needs the ``ssl`` extra too: ``pip install "aae-sklearn[ssl]"``.
 """
 
 # License: BSD-3-Clause
@@ -15,6 +17,7 @@ from ._frames import FrameFeatures
 from ._group_scaler import GroupStandardScaler
 from ._opensmile import OpenSmileFunctionals
 from ._sequence_scaler import SequenceScaler
+from ._ssl import SSLEmbeddings
 
 __all__ = [
     "AudioError",
@@ -22,5 +25,6 @@ __all__ = [
     "GroupStandardScaler",
     "OpenSmileFunctionals",
     "SequenceScaler",
+    "SSLEmbeddings",
     "read_audio",
 ]
