@@ -137,7 +137,7 @@ class AAEEmotionRegressor(
         pretrain_iter=0,
         unlabeled_ratio=0.5,
         consistency_weight=0.0,
-        frame_decoder="frames",
+        frame_decoder="stats",
         encoder="auto",
         frame_pooling=4,
         activation="relu",

@@ -214,6 +214,8 @@ def test_auto_reconstruction_weight_depends_on_the_input(
     sequences, targets = emotion_sequences[:2]
     model = make(AAEEmotionRegressor, hidden_layer_sizes=(8,), max_iter=1)
     model.fit(sequences, targets)
+    assert model.net_.reconstruction_weight == 0.6  # frame_decoder="stats"
+    model.set_params(frame_decoder="frames").fit(sequences, targets)
     assert model.net_.reconstruction_weight == 0.01
     assert model.get_params()["reconstruction_weight"] == "auto"
 

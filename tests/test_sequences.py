@@ -53,7 +53,7 @@ def test_auto_encoder_follows_the_input(emotion_sequences, emotion_data):
     X, y, _ = emotion_sequences
     model = make(AAEEmotionRegressor, max_iter=2).fit(X, y)
     assert type(model.net_.module_).__name__ == "CNNEncoder"
-    assert type(model.net_.decoder_).__name__ == "SequenceDecoder"
+    assert type(model.net_.decoder_).__name__ == "StatsDecoder"
     X2, y2, _ = emotion_data
     model.fit(X2, y2)
     assert type(model.net_.module_).__name__ == "MLPEncoder"
