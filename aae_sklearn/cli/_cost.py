@@ -10,24 +10,26 @@ import torch
 from sklearn.base import clone
 
 
-def _epoch_time(model, X, y, X_unlabeled=None):
+def _fit_cost(model, X, y, X_unlabeled=None):
     """Seconds of one epoch of ``model`` on ``(X, y)`` and ``X_unlabeled``
-    (None: none), with one torch thread (as in compare's workers), after a
-    first epoch that warms it up."""
+    (None: none), and the seconds a fit spends outside its epochs (checks,
+    scaling, building the networks), with one torch thread (as in compare's
+    workers). Timed on a fit of two epochs after one that warms it up; the
+    epoch is the second one (the first pays one-off costs)."""
     unlabeled = {} if X_unlabeled is None else {"X_unlabeled": X_unlabeled}
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            times = []
             for _ in range(2):
                 start = time.perf_counter()
-                clone(model).set_params(max_iter=1).fit(X, y, **unlabeled)
-                times.append(time.perf_counter() - start)
+                fitted = clone(model).set_params(max_iter=2).fit(X, y, **unlabeled)
+                total = time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
-    return times[-1]
+    epochs = fitted.history_["time"].to_numpy()
+    return float(epochs[-1]), max(0.0, total - float(epochs.sum()))
 
 
 def _duration(seconds):
@@ -48,7 +50,8 @@ def say_cost(networks, todo, X, y, labeled, jobs, unlabeled=None, hide=None):
     labeled fraction, on the rows its fits train on: the supervised networks
     on the labeled rows, the autoencoder on every row with the others hidden
     by ``hide(y, labeled)`` and the unlabeled rows ``unlabeled[name]`` gets
-    (``X_unlabeled``); a fit takes at most ``max_iter`` such epochs.
+    (``X_unlabeled``); a fit takes at most ``max_iter`` such epochs, and
+    the time it spends outside them.
     """
     unlabeled = unlabeled or {}
     counts = {}
@@ -60,10 +63,10 @@ def say_cost(networks, todo, X, y, labeled, jobs, unlabeled=None, hide=None):
             continue
         model, rows = networks[name], labeled[fraction]
         if name in unlabeled:
-            epoch = _epoch_time(model, X, hide(y, rows), unlabeled[name])
+            epoch, setup = _fit_cost(model, X, hide(y, rows), unlabeled[name])
         else:
-            epoch = _epoch_time(model, X[rows], y[rows])
-        seconds += count * model.max_iter * epoch
+            epoch, setup = _fit_cost(model, X[rows], y[rows])
+        seconds += count * (setup + model.max_iter * epoch)
     by_name = {}
     for (name, _), count in counts.items():
         by_name[name] = by_name.get(name, 0) + count
