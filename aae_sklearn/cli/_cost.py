@@ -76,6 +76,6 @@ def say_cost(networks, todo, X, y, labeled, jobs, unlabeled=None, hide=None):
     print(
         f"aae-sklearn: {len(todo)} fits to run ({fits}), {jobs} at a time: at most "
         f"about {wall} on this machine for the networks ({epochs} epochs each, "
-        "fewer where training stops early; timed on one epoch).",
+        "fewer where training stops early; timed on two).",
         file=sys.stderr,
     )
