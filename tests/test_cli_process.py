@@ -51,6 +51,15 @@ def test_extract_with_two_workers_fails_in_one_line_every_time(
     assert [p.name for p in tmp_path.iterdir()] == ["audio"]
 
 
+def _default_sigint():
+    """Give the child a terminal's Ctrl-C, even where the test runner ignores it.
+
+    A shell without job control starts background commands with SIGINT ignored, and
+    children inherit that; a Python started so never raises KeyboardInterrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(process, text, timeout=300):
     """Read ``process``'s stderr until ``text`` shows (a progress bar: no newline)."""
     seen, deadline = b"", time.monotonic() + timeout
@@ -76,6 +85,7 @@ def test_ctrl_c_stops_compare_with_exit_130_and_no_results(jobs, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's job
+        preexec_fn=_default_sigint,
     )
     try:
         _wait_for(process, "fold 2")  # the progress bar: fits are under way
