@@ -21,5 +21,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         needed = NEEDS.get(item.nodeid.split("::")[0])
         if needed and _missing(needed[0]):
-            reason = f'needs {needed[0]}: pip install "aae-sklearn[{needed[1]}]"'
+            reason = f'needs {needed[0]}: pip install -e ".[{needed[1]}]"'
             item.add_marker(pytest.mark.skip(reason=reason))

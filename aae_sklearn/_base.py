@@ -16,7 +16,7 @@ from ._docstrings import SAVE_DOC
 from ._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
 from ._networks import make_encoder
 from ._reports import report_run
-from ._scaling import fit_input_scaling, scale_inputs
+from ._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
 from ._training import (
     default_callbacks,
     fingerprint,
@@ -398,8 +398,18 @@ class _BaseEmotionEstimator(BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, in the shape and units of the ``y`` given to ``fit``.
+
+        Warns
+        -----
+        FarOutInputWarning
+            If rows of ``X`` lie more than 50 training standard deviations out.
+        FarOutPredictionWarning
+            If predictions lie more than 5 training standard deviations from
+            the mean of the training targets.
         """
         y_pred = self._emotion_part(X) * self._y_scale + self._y_mean
+        names = getattr(self, "target_names_", None)
+        warn_far_predictions(y_pred, self._y_mean, self._y_scale, names)
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def save(self, path):

@@ -1,5 +1,5 @@
 """Input scaling of the estimators: standardisation or a quantile-normal map,
-and the warning about inputs far outside the training data."""
+and the warnings about inputs, and predictions, far outside the training data."""
 
 # License: BSD-3-Clause
 
@@ -11,10 +11,13 @@ from sklearn.preprocessing import QuantileTransformer
 from sklearn.preprocessing._data import BOUNDS_THRESHOLD
 
 from ._warn import warn
-from .exceptions import FarOutInputWarning
+from .exceptions import FarOutInputWarning, FarOutPredictionWarning
 
 # Inputs this many training standard deviations out make the networks extrapolate.
 FAR_OUT = 50.0
+# Predictions this many training standard deviations from the training targets'
+# mean lie far outside them (see FarOutPredictionWarning).
+FAR_PREDICTION = 5.0
 # Rows of a quantile-normal map's training data beyond which they are subsampled.
 SUBSAMPLE = 100_000
 
@@ -33,7 +36,8 @@ def fit_input_scaling(X, input_scaling, seed):
     quantiles = None
     if input_scaling == "quantile":
         values, _ = X.real_values()
-        n_quantiles = min(1000, len(values))
+        # Two at least, for a map (and a model file) of one training row.
+        n_quantiles = max(2, min(1000, len(values)))
         if len(values) > SUBSAMPLE:
             quantiles = QuantileTransformer(
                 n_quantiles=n_quantiles,
@@ -142,4 +146,26 @@ def warn_far_out(Xs, quantile_scaling, feature_names=None):
         f"{FAR_OUT:g} training standard deviations out (worst: {feature} of "
         f"row {rows[line]}, {values[line, column]:.3g}); {advice}",
         FarOutInputWarning,
+    )
+
+
+def warn_far_predictions(y_pred, y_mean, y_scale, target_names=None):
+    """Warn when predictions ``y_pred`` (2-D, in the targets' units) lie more
+    than ``FAR_PREDICTION`` training standard deviations ``y_scale`` from the
+    training targets' mean ``y_mean``."""
+    z = np.abs(y_pred - y_mean) / y_scale
+    far = z > FAR_PREDICTION
+    if not far.any():
+        return
+    row, column = np.unravel_index(np.nanargmax(z), z.shape)
+    target = f"target {column}" if target_names is None else target_names[column]
+    warn(
+        f"{far.any(axis=1).sum()} of {len(y_pred)} predictions lie more than "
+        f"{FAR_PREDICTION:g} training standard deviations from the training "
+        f"targets' mean (worst: {target} of row {row}, {y_pred[row, column]:.3g}, "
+        f"where the training targets had mean {y_mean[column]:.3g} and standard "
+        f"deviation {y_scale[column]:.3g}). The networks extrapolate there, most "
+        "where X differs from the training data (another corpus, other features "
+        "or another normalisation).",
+        FarOutPredictionWarning,
     )

@@ -19,6 +19,7 @@ __all__ = [
     "AudioError",
     "DiscriminatorCollapseWarning",
     "FarOutInputWarning",
+    "FarOutPredictionWarning",
     "GradientClippingWarning",
     "SingleRowGroupWarning",
     "SkippedAudioWarning",
@@ -40,6 +41,19 @@ class FarOutInputWarning(UserWarning):
     """Inputs lie far outside the training data (more than 50 training standard
     deviations out): the predictions there rest on the edge of what the
     networks have seen."""
+
+
+class FarOutPredictionWarning(UserWarning):
+    """A regressor predicted values far outside its training targets: more
+    than 5 training standard deviations from their mean.
+
+    For targets spread evenly over a rating scale that is about 0.4 of the
+    scale's width beyond either end; for RAVDESS's -2/3, 0 and 2/3, beyond
+    about -2 and 2. The networks extrapolate there, most where ``X`` differs
+    from the training data (another corpus, other features, another
+    normalisation), though an autoencoder trained on few labels may overshoot
+    for a few training rows too.
+    """
 
 
 class DiscriminatorCollapseWarning(UserWarning):

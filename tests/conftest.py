@@ -15,9 +15,15 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
-EMODB = RAVDESS.parent / "emodb"
-NEMO = RAVDESS.parent / "nemo"
+# The corpora: in ``../shared/data`` beside the clone, or in the folder that the
+# environment variable AAE_SKLEARN_DATA names; the tests that need one skip without it.
+DATA = Path(
+    os.environ.get("AAE_SKLEARN_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
+RAVDESS = DATA / "ravdess"
+EMODB = DATA / "emodb"
+NEMO = DATA / "nemo"
 
 # Small networks that train in well under a second on CPU.
 # Early stopping on, as most tests judge the validation score it records (the
@@ -76,7 +82,7 @@ def _feature_cache(tmp_path_factory, monkeypatch):
 def ravdess_root():
     """The shared RAVDESS folder; tests that need it skip where it is absent."""
     if not (RAVDESS / "labels.csv").is_file():
-        pytest.skip(f"RAVDESS speech not found at {RAVDESS}")
+        pytest.skip(f"RAVDESS speech not found at {RAVDESS} (AAE_SKLEARN_DATA)")
     return RAVDESS
 
 
@@ -84,7 +90,7 @@ def ravdess_root():
 def emodb_root():
     """The shared EmoDB folder; tests that need it skip where it is absent."""
     if not (EMODB / "labels.csv").is_file():
-        pytest.skip(f"EmoDB speech not found at {EMODB}")
+        pytest.skip(f"EmoDB speech not found at {EMODB} (AAE_SKLEARN_DATA)")
     return EMODB
 
 
@@ -92,7 +98,7 @@ def emodb_root():
 def nemo_root():
     """The shared nEMO folder; tests that need it skip where it is absent."""
     if not (NEMO / "labels.csv").is_file():
-        pytest.skip(f"nEMO speech not found at {NEMO}")
+        pytest.skip(f"nEMO speech not found at {NEMO} (AAE_SKLEARN_DATA)")
     return NEMO
 
 

@@ -2,6 +2,7 @@
 with extraction threads still at work when a file fails."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,9 +12,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="process groups and SIGINT are POSIX"
-)
+pytestmark = [
+    pytest.mark.slow,  # whole commands in processes of their own: pytest -m slow
+    pytest.mark.skipif(
+        sys.platform == "win32", reason="process groups and SIGINT are POSIX"
+    ),
+]
 
 
 def _command(*args):
@@ -77,11 +81,12 @@ def _readable(process):
     return bool(select.select([process.stderr], [], [], 0.2)[0])
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_stops_compare_with_exit_130_and_no_results(jobs, tmp_path):
-    out = tmp_path / "results"
+@pytest.mark.parametrize("jobs, out", [("1", True), ("2", True), ("2", False)])
+def test_ctrl_c_stops_compare_with_exit_130_and_no_results(jobs, out, tmp_path):
+    folder = tmp_path / "results"
+    argv = ["compare", "--jobs", jobs, *(["--out", str(folder)] if out else [])]
     process = subprocess.Popen(
-        _command("compare", "--out", str(out), "--jobs", jobs),
+        _command(*argv),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's job
@@ -95,7 +100,16 @@ def test_ctrl_c_stops_compare_with_exit_130_and_no_results(jobs, tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 130, stderr.decode(errors="replace")
-    assert b"interrupted; no output written" in stderr
     assert b"Traceback" not in stderr
-    assert not (out / "results.json").exists()
+    assert not (folder / "results.json").exists()
     assert b"labeled fraction" not in stdout  # no summary table either
+    if not out:
+        assert b"interrupted; no output written" in stderr
+        return
+    # The fits of the first fold had ended: they are kept for --resume.
+    record = folder / "unfinished.jsonl"
+    kept = re.search(rb"interrupted; kept (\d+) finished fits in (.+): run ", stderr)
+    assert kept is not None, stderr.decode(errors="replace")
+    assert kept[2].decode() == str(record) and int(kept[1]) >= 2
+    assert len(record.read_text().splitlines()) == 1 + int(kept[1])
+    assert b"the same command with --resume to go on from them." in stderr

@@ -78,6 +78,7 @@ def _fits(monkeypatch):
     return calls
 
 
+@pytest.mark.slow
 def test_a_bundled_pool_reaches_every_aae_fit_and_no_other_model(
     ravdess_csv, tmp_path, monkeypatch, capsys
 ):
@@ -117,6 +118,7 @@ def test_a_bundled_pool_reaches_every_aae_fit_and_no_other_model(
     assert config["n_samples"] == 240  # the labeled data alone
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("speakers", [True, False])
 @pytest.mark.parametrize("targets", [True, False])
 def test_a_table_pool(speakers, targets, ravdess_csv, tmp_path, monkeypatch, capsys):
@@ -220,6 +222,7 @@ def test_the_cost_is_timed_with_the_pool(ravdess_csv, monkeypatch, capsys):
     assert [len(X) for X in given] == [535] * 4
 
 
+@pytest.mark.slow
 def test_worker_processes_get_the_pool(ravdess_csv, tmp_path):
     argv = ["compare", "--data", str(ravdess_csv), "--max-iter", "1", "-q"]
     argv += ["--folds", "2"]
@@ -328,6 +331,7 @@ def test_resume_refuses_another_pool(ravdess_csv, tmp_path, monkeypatch, capsys)
     assert (out / "results.json").is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("features", ["egemaps", "frames"])
 def test_an_audio_folder_pool(
     features, ravdess_root, emodb_root, tmp_path, monkeypatch, capsys

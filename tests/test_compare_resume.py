@@ -44,6 +44,7 @@ def uninterrupted(tmp_path_factory):
     return _tables(out)
 
 
+@pytest.mark.slow
 def test_a_stopped_run_resumes_to_the_same_results(
     uninterrupted, tmp_path, monkeypatch, capsys
 ):
@@ -55,6 +56,10 @@ def test_a_stopped_run_resumes_to_the_same_results(
     assert [p.name for p in out.iterdir()] == [UNFINISHED]
     lines = (out / UNFINISHED).read_text().splitlines()
     assert len(lines) == 1 + 7 and "settings" in json.loads(lines[0])
+    assert capsys.readouterr().err == (
+        f"aae-sklearn compare: interrupted; kept 7 finished fits in {out / UNFINISHED}"
+        ": run the same command with --resume to go on from them.\n"
+    )
 
     # Without --resume the stopped run is not overwritten.
     assert main([*ARGV, "--out", str(out)]) == 2
@@ -66,6 +71,43 @@ def test_a_stopped_run_resumes_to_the_same_results(
     results, predictions = _tables(out)
     pd.testing.assert_frame_equal(results, uninterrupted[0])
     pd.testing.assert_frame_equal(predictions, uninterrupted[1])
+
+
+def test_a_stop_before_any_fit_finished_leaves_no_output(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "new" / "cmp"
+    with monkeypatch.context() as patch:
+        _stop_after(0, patch)
+        assert main([*ARGV, "--out", str(out)]) == 130
+    assert capsys.readouterr().err == (
+        "aae-sklearn compare: interrupted; no output written.\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # nor the folders made for it
+    # Without --out, a stop keeps nothing either.
+    _stop_after(3, monkeypatch)
+    assert main(ARGV) == 130
+    assert capsys.readouterr().err.endswith("interrupted; no output written.\n")
+
+
+def test_a_resumed_run_stopped_again_keeps_every_finished_fit(
+    tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "cmp"
+    with monkeypatch.context() as patch:
+        _stop_after(1, patch)
+        assert main([*ARGV, "--out", str(out)]) == 130
+    assert "interrupted; kept 1 finished fit in" in capsys.readouterr().err
+    # Stopped before a new fit ends: the stopped run's fit is kept all the same.
+    with monkeypatch.context() as patch:
+        _stop_after(0, patch)
+        assert main([*ARGV, "--out", str(out), "--resume"]) == 130
+    err = capsys.readouterr().err
+    assert "resuming the run in" in err and ": 1 fit done.\n" in err
+    assert "interrupted; kept 1 finished fit in" in err
+    with monkeypatch.context() as patch:
+        _stop_after(2, patch)
+        assert main([*ARGV, "--out", str(out), "--resume"]) == 130
+    assert "interrupted; kept 3 finished fits in" in capsys.readouterr().err
+    assert len((out / UNFINISHED).read_text().splitlines()) == 1 + 3
 
 
 def test_resume_refuses_other_settings_and_a_damaged_record(tmp_path, capsys):
@@ -81,6 +123,7 @@ def test_resume_refuses_other_settings_and_a_damaged_record(tmp_path, capsys):
     assert "line 2 is damaged" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_fit_cut_short_in_its_record_runs_again(uninterrupted, tmp_path, monkeypatch):
     """A stop while a line was written leaves half a line: that fit reruns."""
     out = tmp_path / "cmp"
@@ -96,6 +139,7 @@ def test_a_fit_cut_short_in_its_record_runs_again(uninterrupted, tmp_path, monke
     pd.testing.assert_frame_equal(predictions, uninterrupted[1])
 
 
+@pytest.mark.slow
 def test_resume_of_a_finished_or_no_run(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main([*ARGV, "--out", str(out), "--resume"]) == 0
@@ -109,6 +153,7 @@ def test_resume_needs_out(capsys):
     assert "--resume needs --out" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_compare_extracts_an_audio_folder_once(ravdess_root, tmp_path, capsys):
     pytest.importorskip("opensmile")
     folder = tmp_path / "audio" / "Actor_01"

@@ -88,6 +88,7 @@ def cross(tmp_path_factory):
     return out, stdout.getvalue()
 
 
+@pytest.mark.slow
 def test_compare_across_corpora(cross):
     out, table = cross
     heading = (
@@ -182,6 +183,7 @@ def test_corpus_normalisation_removes_a_corpus_wide_shift(
     assert "features normalised per corpus" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_compare_classes_across_corpora(tmp_path, capsys):
     out = tmp_path / "cmp"
     argv = ["compare", "--task", "categories", "--test-data", "bundled-emodb"]
@@ -226,6 +228,7 @@ def test_the_corpora_need_the_same_features(tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("features", ["egemaps", "frames"])
 def test_compare_audio_folders_of_two_corpora(
     features, ravdess_root, emodb_root, tmp_path

@@ -11,6 +11,8 @@ from sklearn.model_selection import GridSearchCV, GroupKFold
 from aae_sklearn import SupervisedEmotionRegressor
 from aae_sklearn.features import FrameFeatures
 
+pytestmark = pytest.mark.slow  # long end-to-end runs: pytest -m slow
+
 distributed = pytest.importorskip("dask.distributed")
 
 

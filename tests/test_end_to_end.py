@@ -10,6 +10,8 @@ from aae_sklearn.datasets import load_ravdess
 from aae_sklearn.features import OpenSmileFunctionals
 from aae_sklearn.metrics import ccc_scorer
 
+pytestmark = pytest.mark.slow  # long end-to-end runs: pytest -m slow
+
 pytest.importorskip("opensmile")
 
 

@@ -304,6 +304,7 @@ def test_pipeline_with_grouped_cross_validation(Estimator, emotion_data):
     assert np.isfinite(scores).all() and scores.mean() > 0.3
 
 
+@pytest.mark.slow
 def test_grid_search_over_style_and_adversarial_weight(emotion_data):
     X, y, groups = emotion_data
     pipe = Pipeline([("scale", StandardScaler()), ("aae", make(AAEEmotionRegressor))])

@@ -160,15 +160,13 @@ def test_read_audio_rejects_what_is_not_an_item(item):
 
 def test_missing_soundfile_says_how_to_install(monkeypatch, tone_file):
     monkeypatch.setitem(sys.modules, "soundfile", None)
-    with pytest.raises(
-        ImportError, match=re.escape('pip install "aae-sklearn[audio]"')
-    ):
+    with pytest.raises(ImportError, match=re.escape('pip install -e ".[audio]"')):
         read_audio(tone_file)
 
 
 def test_missing_opensmile_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "opensmile", None)
-    with pytest.raises(ImportError, match=re.escape('"aae-sklearn[audio]"')):
+    with pytest.raises(ImportError, match=re.escape('".[audio]"')):
         OpenSmileFunctionals().transform([(sine(), SR)])
 
 

@@ -44,3 +44,35 @@ def test_the_file_is_flushed_to_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
     atomic_write(tmp_path / "x", lambda file: file.write(b"x"))
     assert len(synced) == 1
+
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for a test, then restore it."""
+    previous = os.umask(0o022)
+    yield lambda value: os.umask(value)
+    os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("value", [0o022, 0o027, 0o002], ids=oct)
+def test_the_file_gets_the_permissions_of_a_new_file(tmp_path, umask, value):
+    umask(value)
+    path = tmp_path / "results.csv"
+    atomic_write(path, lambda file: file.write("a\n"), mode="w")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~value
+    # Replacing a file gives the same permissions, not those of the old one.
+    path.chmod(0o600)
+    atomic_write(path, lambda file: file.write(b"b\n"))
+    assert path.stat().st_mode & 0o777 == 0o666 & ~value
+    assert path.read_text() == "b\n"
+
+
+def test_a_taken_temporary_name_is_skipped(tmp_path, monkeypatch):
+    tokens = iter(["aaaa", "aaaa", "bbbb"])
+    monkeypatch.setattr("secrets.token_hex", lambda n: next(tokens))
+    atomic_write(tmp_path / "one", lambda file: file.write(b"1"))
+    (tmp_path / ".two.aaaa.tmp").write_bytes(b"someone else's")
+    atomic_write(tmp_path / "two", lambda file: file.write(b"2"))
+    assert (tmp_path / "two").read_bytes() == b"2"
+    assert (tmp_path / ".two.aaaa.tmp").read_bytes() == b"someone else's"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.preprocessing import QuantileTransformer
 
-from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
+from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, load
 from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
 from aae_sklearn._scaling import _quantiles, quantile_normal
 
@@ -233,3 +233,13 @@ def test_quantile_normal_is_quantile_transformers_transform(
     new = np.vstack([values, 3 * rng.standard_t(2, (20, 4)), values[:3] * 100])
     new[0, 1] = np.nan
     assert_array_equal(quantile_normal(fitted, new), fitted.transform(new))
+
+
+def test_a_model_of_one_training_row_saves_and_loads(tmp_path):
+    """Its quantile map has two (equal) quantiles, as a model file needs."""
+    X, y = np.arange(6.0).reshape(1, 6), np.array([[0.5]])
+    model = SupervisedEmotionRegressor(max_iter=1, random_state=0).fit(X, y)
+    assert model._x_quantiles.quantiles_.shape == (2, 6)
+    model.save(tmp_path / "one.safetensors")
+    restored = load(tmp_path / "one.safetensors")
+    assert_array_equal(restored.predict(X), model.predict(X))

@@ -1,4 +1,5 @@
-"""Tests for aae_sklearn.plotting."""
+"""Tests for aae_sklearn.plotting: latent codes, predictions, gains, and the
+training curves of a fitted estimator (more in test_plotting_training.py)."""
 
 # License: BSD-3-Clause
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
+from matplotlib.patches import PathPatch
 from numpy.testing import assert_allclose
 from sklearn.exceptions import ConvergenceWarning
 
@@ -16,7 +18,6 @@ from aae_sklearn import AAEEmotionRegressor
 from aae_sklearn.datasets import make_emotion_regression
 from aae_sklearn.metrics import concordance_correlation_coefficient
 from aae_sklearn.plotting import (
-    plot_confusion_matrix,
     plot_emotion_latent,
     plot_gain_vs_labeled_fraction,
     plot_predicted_vs_true,
@@ -41,23 +42,6 @@ def fitted():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return model.fit(X, y), X, y
-
-
-@pytest.fixture
-def history():
-    epochs = pd.Index([1, 2, 3, 4], name="epoch")
-    return pd.DataFrame(
-        {
-            "reconstruction_loss": [1.0, 0.8, 0.7, 0.65],
-            "discriminator_loss": [1.4, 1.3, 1.3, 1.2],
-            "generator_loss": np.nan,
-            "supervised_loss": [0.9, 0.7, 0.6, 0.5],
-            "valid_loss": [1.0, 0.9, 0.95, 0.97],
-            "valid_score": [0.1, 0.4, 0.3, 0.2],
-            "time": [0.1, 0.1, 0.1, 0.1],
-        },
-        index=epochs,
-    )
 
 
 def make_results(models=(AAE, SUPERVISED), fractions=(0.1, 0.5, 1.0), n_folds=3):
@@ -100,41 +84,6 @@ def test_saved_image_rejects_blank_figure(tmp_path):
         saved_image(Figure(figsize=(4, 3)), tmp_path)
 
 
-def test_training_curves(history, tmp_path):
-    fig = plot_training_curves(history, title="my fit")
-    saved_image(fig, tmp_path)
-    ax, twin = fig.axes
-    assert ax.get_xlabel() == "epoch"
-    assert "loss" in ax.get_ylabel() and "score" in twin.get_ylabel()
-    assert ax.get_title() == "my fit"
-    texts = legend_texts(fig.legends[0])
-    # Four losses (the all-NaN generator skipped), the score and the best epoch.
-    assert texts[:4] == [
-        "reconstruction (MSE)",
-        "discriminator (BCE)",
-        "supervised (MSE)",
-        "validation (MSE)",
-    ]
-    assert texts[4].startswith("validation score")
-    assert texts[5] == "best epoch: 2 (score 0.400)"
-    assert len(ax.get_lines()) == 4
-    best_line = twin.get_lines()[-1]
-    assert_allclose(best_line.get_xdata(), [2, 2])
-    assert ax.get_yscale() == "linear"
-
-
-def test_training_curves_without_score_and_with_epoch_column(history, tmp_path):
-    history = history.drop(columns="valid_score").reset_index()
-    history["generator_loss"] = [2.0, 4.0, 8.0, 16.0]
-    fig = plot_training_curves(history)
-    saved_image(fig, tmp_path)
-    assert len(fig.axes) == 1
-    assert "generator (BCE)" in legend_texts(fig.legends[0])
-    assert_allclose(fig.axes[0].get_lines()[0].get_xdata(), [1, 2, 3, 4])
-    # Losses spanning more than a decade go on a log axis.
-    assert fig.axes[0].get_yscale() == "log"
-
-
 def test_training_curves_of_fitted_estimator(fitted, tmp_path):
     model, _, _ = fitted
     fig = plot_training_curves(model)
@@ -173,7 +122,10 @@ def test_emotion_latent_leaves_out_far_outliers():
     fig = plot_emotion_latent(codes, np.zeros(50, dtype=int))
     (ax,) = fig.axes
     assert ax.get_xlim()[0] > -2
-    assert "(1 outlying point(s) not shown)" in legend_texts(ax.get_legend())
+    assert "(1 outlying point not shown)" in legend_texts(ax.get_legend())
+    codes[1] = [60.0, 0.0]
+    fig = plot_emotion_latent(codes, np.zeros(50, dtype=int))
+    assert "(2 outlying points not shown)" in legend_texts(fig.axes[0].get_legend())
 
 
 def test_emotion_latent_of_fitted_estimator(fitted, tmp_path):
@@ -212,6 +164,33 @@ def test_predicted_vs_true(tmp_path):
     ]
 
 
+def test_predicted_vs_true_draws_a_box_per_level_of_a_discrete_target(tmp_path):
+    # As the bundled RAVDESS table: every rating on one of three levels.
+    rng = np.random.default_rng(0)
+    levels = np.array([-2, 0, 2]) / 3
+    y_true = rng.choice(levels, size=(300, 3), p=[0.5, 0.1, 0.4])
+    y_true[:, 2] = rng.uniform(-1, 1, size=300)  # a continuous one beside them
+    y_pred = 0.5 * y_true + rng.normal(0, 0.2, size=y_true.shape)
+    y_pred[:, 1] *= 4  # widely spread predictions do not squeeze the boxes
+    fig = plot_predicted_vs_true(y_true, y_pred)
+    saved_image(fig, tmp_path)
+    for ax in fig.axes[:2]:
+        boxes = [p for p in ax.patches if isinstance(p, PathPatch)]
+        assert len(boxes) == 3
+        centres = [box.get_path().get_extents().intervalx.mean() for box in boxes]
+        assert_allclose(centres, levels)
+        assert_allclose(ax.get_xticks(), levels)
+        assert_allclose(ax.get_xlim(), [-7 / 6, 7 / 6])  # levels fill the x-axis
+        assert ax.get_xticklabels()[1].get_text().startswith("0\n(n = ")
+        # The points are spread a little around their level, not beyond its box.
+        x = ax.collections[0].get_offsets()[:, 0]
+        assert np.ptp(x) > 4 / 3 and np.abs(x - np.round(x * 1.5) / 1.5).max() < 1 / 6
+    assert not fig.axes[2].patches  # continuous: a scatter only
+    offsets = fig.axes[2].collections[0].get_offsets()
+    assert_allclose(offsets, np.c_[y_true[:, 2], y_pred[:, 2]])
+    assert legend_texts(fig.axes[0].get_legend())[-1] == "predictions per level"
+
+
 def test_predicted_vs_true_one_target(fitted, tmp_path):
     model, X, y = fitted
     fig = plot_predicted_vs_true(y[:, 1], model.predict(X)[:, 1], target_names=["a"])
@@ -239,28 +218,22 @@ def test_gain_vs_labeled_fraction(tmp_path):
     assert_allclose(right.get_lines()[0].get_ydata(), [2, 2, 2])
 
 
+def test_gain_of_a_single_fold_claims_no_spread():
+    # A cross-corpus comparison has one train/test split: no s.d. to show.
+    fig = plot_gain_vs_labeled_fraction(make_results(n_folds=1))
+    left, right = fig.axes
+    assert legend_texts(left.get_legend()) == [AAE, SUPERVISED]
+    assert legend_texts(right.get_legend())[0] == "AAE − supervised"
+
+
 def test_gain_single_model_and_ccc(tmp_path):
     fig = plot_gain_vs_labeled_fraction(
         make_results(models=[SUPERVISED]), metric="ccc_valence"
     )
     saved_image(fig, tmp_path)
     (ax,) = fig.axes
-    assert ax.get_ylabel() == "ccc valence (unitless)"
+    assert ax.get_ylabel() == "CCC valence (unitless)"
     assert_allclose(ax.get_lines()[0].get_ydata(), [0.12, 0.2, 0.3])
-
-
-@pytest.mark.parametrize(
-    "history, match",
-    [
-        (pd.DataFrame(), "empty"),
-        (pd.DataFrame({"time": [0.1]}), "no non-NaN loss"),
-        (pd.DataFrame({"valid_loss": [np.nan]}), "no non-NaN loss"),
-        (AAEEmotionRegressor(), "not fitted"),
-    ],
-)
-def test_training_curves_errors(history, match):
-    with pytest.raises(ValueError, match=match):
-        plot_training_curves(history)
 
 
 @pytest.mark.parametrize(
@@ -305,37 +278,6 @@ def test_gain_errors():
         plot_gain_vs_labeled_fraction(results, metric="valence_uar")
     with pytest.raises(ValueError, match="more than once"):
         plot_gain_vs_labeled_fraction(pd.concat([results, results.iloc[:1]]))
-
-
-def test_confusion_matrices_one_panel_per_model():
-    y_true = ["sad", "sad", "happy", "angry", "angry"]
-    fig = plot_confusion_matrix(
-        {
-            "AAE": (y_true, ["sad", "happy", "happy", "angry", "angry"]),
-            "baseline": (y_true, ["sad"] * 5),
-        },
-        title="fold 1",
-    )
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["AAE: UAR = 0.833", "baseline: UAR = 0.333"]
-    assert fig.get_suptitle() == "fold 1"
-    # Rows are true classes, in sorted order; cells the share of the true class.
-    image = fig.axes[0].images[0].get_array()
-    np.testing.assert_allclose(image, [[1, 0, 0], [0, 1, 0], [0, 0.5, 0.5]])
-    counts = plot_confusion_matrix({"": (y_true, y_true)}, normalize=None)
-    assert counts.axes[0].get_title() == "UAR = 1.000"
-    np.testing.assert_array_equal(
-        counts.axes[0].images[0].get_array(), np.diag([2, 1, 2])
-    )
-
-
-@pytest.mark.parametrize(
-    "predictions, message",
-    [({}, "no model"), ({"m": ([], [])}, "non-empty"), ({"m": ([1], [1, 2])}, "one")],
-)
-def test_confusion_matrix_refuses_bad_input(predictions, message):
-    with pytest.raises(ValueError, match=message):
-        plot_confusion_matrix(predictions)
 
 
 def test_gain_panel_for_the_classifiers():

@@ -9,6 +9,8 @@ from aae_sklearn.datasets import load_ravdess
 from aae_sklearn.features import FrameFeatures
 from aae_sklearn.metrics import concordance_correlation_coefficient
 
+pytestmark = pytest.mark.slow  # long end-to-end runs: pytest -m slow
+
 opensmile = pytest.importorskip("opensmile")
 
 ACTORS = [1, 2, 3, 4]

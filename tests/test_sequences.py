@@ -23,6 +23,7 @@ def make(Estimator, **params):
     return Estimator(**{**SMALL, **extra, **params})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("encoder", ["cnn", "gru"])
 def test_learns_statistics_of_the_frames(Estimator, encoder, emotion_sequences):
@@ -244,6 +245,7 @@ def test_frame_decoder_chooses_what_is_reconstructed(
     assert type(fitted.fit(vectors, y[:60]).net_.decoder_).__name__ == "MLPDecoder"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("encoder", ["cnn", "gru"])
 def test_frame_pooling_averages_frames_before_the_encoder(

@@ -272,7 +272,7 @@ def test_without_the_extra_the_transformer_says_how_to_install_it(tiny, monkeypa
     monkeypatch.setitem(sys.modules, "transformers", None)
     embed = SSLEmbeddings(model=tiny["wavlm-layer"])
     message = (
-        re.escape('pip install "aae-sklearn[ssl]"')
+        re.escape('pip install -e ".[ssl]"')
         + ".*"
         + re.escape('pip install -e ".[ssl]"')
     )
@@ -283,6 +283,7 @@ def test_without_the_extra_the_transformer_says_how_to_install_it(tiny, monkeypa
         embed.get_feature_names_out()
 
 
+@pytest.mark.slow
 def test_the_package_imports_without_the_extra():
     code = (
         "import sys; sys.modules['transformers'] = None\n"
@@ -406,6 +407,7 @@ def test_extract_writes_the_mean_and_std_of_a_layer(tiny, sample, tmp_path):
     assert_allclose(table.iloc[:, 1:].to_numpy(), direct, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("features", ["ssl", "frames"])
 def test_compare_on_embeddings(features, tiny, sample, tmp_path, capsys):
     out = tmp_path / "cmp"

@@ -220,6 +220,7 @@ def test_non_finite_gradient_stops_training(emotion_data, monkeypatch):
         make(SupervisedEmotionRegressor, max_iter=3, max_grad_norm=1.0).fit(X, y)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("labeled", [1.0, 0.25])
 def test_discriminators_stay_in_the_game_in_a_default_fit(labeled):
     # The bundled RAVDESS table, default parameters: neither discriminator may
@@ -235,6 +236,7 @@ def test_discriminators_stay_in_the_game_in_a_default_fit(labeled):
         assert (accuracy < 0.9).all(), part
 
 
+@pytest.mark.slow
 def test_checkpoint_with_a_callable_scoring_resumes_in_a_new_process(tmp_path):
     # The fingerprint once hashed repr(params): a function's memory address made
     # every new process refuse the checkpoint of the last one.

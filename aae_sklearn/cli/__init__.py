@@ -13,11 +13,13 @@ A thin front end over the public API; it knows nothing of torch.
 
 Exit codes: 0 success, 2 usage error, 1 failure, reported in one line on stderr
 that names the file or column at fault (``--debug`` shows the traceback instead),
-130 when Ctrl-C stopped the command. Warnings become one note per kind on stderr
-at the end of a command that succeeds. Output paths are checked before any work;
-every output file is written to a temporary name and renamed into place, so that
-an interrupted run never leaves a truncated file behind, and ``compare --out``
-writes ``results.json`` last.
+130 when Ctrl-C stopped the command, which then says what it kept (a
+``compare --out`` run keeps its finished fits; ``--resume`` goes on from them).
+Warnings become one note per kind on stderr at the end of a command that
+succeeds. Output paths are checked before any work; every output file is written
+to a temporary name and renamed into place, so that an interrupted run never
+leaves a truncated file behind, and ``compare --out`` writes ``results.json``
+last.
 """
 
 # License: BSD-3-Clause
@@ -28,6 +30,7 @@ from ..exceptions import AudioError
 from . import _notes
 from ._io import _UsageError
 from ._parser import _parser
+from ._progress import StoppedRun
 
 __all__ = ["main"]
 
@@ -50,13 +53,12 @@ def main(argv=None):
     try:
         with _notes.shown_as_notes():
             args.run(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.debug:
             raise
-        print(
-            f"aae-sklearn {args.command}: interrupted; no output written.",
-            file=sys.stderr,
-        )
+        # A stopped compare --out run keeps its finished fits for --resume.
+        kept = str(exc) if isinstance(exc, StoppedRun) else "no output written"
+        print(f"aae-sklearn {args.command}: interrupted; {kept}.", file=sys.stderr)
         return 130
     except _UsageError as exc:
         if args.debug:

@@ -1,17 +1,18 @@
-"""The ``extract``, ``fit`` and ``predict`` commands."""
+"""The ``extract`` and ``predict`` commands."""
 
 # License: BSD-3-Clause
 
+import contextlib
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import AAEEmotionRegressor, SupervisedEmotionRegressor, load
+from .. import load
 from ..features import OpenSmileFunctionals
-from . import _notes
+from ._corpora import _audio_corpus
+from ._fit import NORMALIZATIONS, _group_column, _normalized, model_settings
 from ._io import (
     CORPORA,
     FEATURE_SETS,
@@ -19,12 +20,11 @@ from ._io import (
     _audio_items,
     _check_output,
     _embeddings,
-    _feature_columns,
     _functionals,
     _matrix,
     _names,
+    _plural,
     _read_table,
-    _require_columns,
     _ssl_settings,
     _UsageError,
     _write_table,
@@ -54,50 +54,9 @@ def _run_extract(args):
     table = pd.concat([info.iloc[kept].reset_index(drop=True), features], axis=1)
     _write_table(table, out)
     if not args.quiet:
-        print(f"wrote {len(table)} rows x {features.shape[1]} features to {out}")
-
-
-def _run_fit(args):
-    if args.unlabeled and args.model != "aae":
-        raise _UsageError("--unlabeled needs --model aae.")
-    out = _check_output(args.output)
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
-    table = _read_table(args.features)
-    _require_columns(table, targets, args.features, what="target")
-    feature_names = _feature_columns(table, {*targets, args.group_column})
-    if not feature_names:
-        raise ValueError(f"{args.features}: no numeric feature column.")
-    X = _matrix(table, feature_names, args.features)
-    y = _matrix(table, targets, args.features, what="target")
-    if np.isnan(y).all():
-        raise ValueError(f"{args.features}: no row has a target ({_names(targets)}).")
-    Estimator = {"aae": AAEEmotionRegressor, "supervised": SupervisedEmotionRegressor}
-    params = {"random_state": args.random_state}
-    if args.max_iter is not None:
-        params["max_iter"] = args.max_iter
-    estimator = Estimator[args.model](**params)
-    extra = {}
-    if args.unlabeled:
-        pool = _matrix(_read_table(args.unlabeled), feature_names, args.unlabeled)
-        extra["X_unlabeled"] = pd.DataFrame(pool, columns=feature_names)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        # DataFrames, so that the saved model knows its feature and target names.
-        estimator.fit(
-            pd.DataFrame(X, columns=feature_names),
-            pd.DataFrame(y, columns=targets),
-            **extra,
-        )
-    _notes.replay(caught)  # an interrupted fit stops here: no model is saved
-    estimator.save(out)  # atomic: a temporary file renamed into place
-    if not args.quiet:
-        n_labeled = int((~np.isnan(y).all(axis=1)).sum())
         print(
-            f"fitted {type(estimator).__name__} on {n_labeled} labeled and "
-            f"{len(y) - n_labeled + len(extra.get('X_unlabeled', ()))} unlabeled rows "
-            f"x {len(feature_names)} features in {estimator.n_iter_} epochs; "
-            f"saved to {out}",
-            file=sys.stderr,
+            f"wrote {_plural(len(table), 'row')} x "
+            f"{_plural(features.shape[1], 'feature')} to {out}"
         )
 
 
@@ -127,9 +86,90 @@ def _feature_set_of(feature_names):
     )
 
 
+def _speakers(path, table, settings, args):
+    """The speaker of each row of a table ``INPUT``, for a model fitted with
+    ``--normalize speaker``; None where ``--single-speaker`` makes them one."""
+    if args.single_speaker:
+        return None
+    column = _group_column(table, args.group_column or settings["group_column"])
+    if column is None and args.group_column is None:
+        column = _group_column(table, None)
+    if column is None:
+        wanted = args.group_column or settings["group_column"] or "speaker"
+        raise ValueError(
+            f"{path}: no column {wanted!r} of speakers. {_NEEDS_SPEAKERS} Name "
+            "the column with --group-column, or pass --single-speaker if every "
+            "row is of one speaker."
+        )
+    return table[column].to_numpy()
+
+
+_NEEDS_SPEAKERS = (
+    "The model was fitted on features standardised per speaker (fit --normalize "
+    "speaker), so predict standardises each speaker's rows on their own."
+)
+
+
+def _audio_input(source, settings, feature_names, args):
+    """Features, ids and speakers (None: one) of audio ``INPUT``; a corpus
+    folder gives its speakers, which a per-speaker model needs."""
+    groups = None
+    if settings["normalize"] == "speaker" and not args.single_speaker:
+        corpus = None
+        if source.is_dir():
+            with contextlib.suppress(ValueError):
+                corpus, _ = _audio_corpus(source)
+        if corpus is None:
+            raise ValueError(
+                f"{source}: the speakers of its files are unknown: not the folder "
+                "of a corpus (RAVDESS, EmoDB, nEMO, IEMOCAP, MSP-Podcast). "
+                f"{_NEEDS_SPEAKERS} Pass a table with a column of speakers (see "
+                "'aae-sklearn extract'), or --single-speaker if every file is of "
+                "one speaker."
+            )
+        items, groups = list(corpus.data), np.asarray(corpus.groups)
+    else:
+        items = _audio_items(source)
+    features, kept = _functionals(
+        items,
+        _feature_set_of(feature_names),
+        args.n_jobs,
+        args.skip_bad,
+        args.quiet,
+    )
+    X = _matrix(features, feature_names, source)
+    ids = pd.DataFrame({"file": np.asarray(items, dtype=object)[kept]})
+    return X, ids, None if groups is None else groups[kept]
+
+
+def _predictions(model, X, settings):
+    """The predictions of ``model`` as a table: a column per target or, for a
+    classifier, the class and its probability and that of every class."""
+    names = settings["targets"] or list(getattr(model, "target_names_", []))
+    if hasattr(model, "classes_"):
+        proba = model.predict_proba(X)
+        table = pd.DataFrame({names[0] if names else "emotion": model.predict(X)})
+        table["probability"] = proba.max(axis=1)
+        for j, label in enumerate(model.classes_):
+            table[f"probability_{label}"] = proba[:, j]
+        return table
+    y_pred = model.predict(X).reshape(len(X), -1)
+    names = names or [f"target_{j}" for j in range(y_pred.shape[1])]
+    return pd.DataFrame(y_pred, columns=names)
+
+
 def _run_predict(args):
     out = _check_output(args.output, suffixes=TABLE_SUFFIXES)
     model = _load_model(args.model)
+    settings = model_settings(args.model)
+    if settings["normalize"] != "speaker" and (
+        args.single_speaker or args.group_column
+    ):
+        raise _UsageError(
+            f"--single-speaker and --group-column are for models fitted with "
+            f"--normalize speaker; {args.model} was fitted with --normalize "
+            f"{settings['normalize']}."
+        )
     feature_names = model.feature_names_in_.tolist()
     source = Path(args.input)
     if source.suffix.lower() in TABLE_SUFFIXES:
@@ -139,21 +179,25 @@ def _run_predict(args):
         ids = pd.DataFrame(
             {"id": np.arange(len(table))} if id_column is None else table[[id_column]]
         )
+        groups = None
+        if settings["normalize"] == "speaker":
+            groups = _speakers(source, table, settings, args)
     else:
-        items = _audio_items(source)
-        features, kept = _functionals(
-            items,
-            _feature_set_of(feature_names),
-            args.n_jobs,
-            args.skip_bad,
-            args.quiet,
-        )
-        X = _matrix(features, feature_names, source)
-        ids = pd.DataFrame({"file": np.asarray(items, dtype=object)[kept]})
-    y_pred = model.predict(pd.DataFrame(X, columns=feature_names)).reshape(len(X), -1)
-    names = list(getattr(model, "target_names_", []))
-    names = names or [f"target_{j}" for j in range(y_pred.shape[1])]
-    table = ids.reset_index(drop=True).join(pd.DataFrame(y_pred, columns=names))
+        X, ids, groups = _audio_input(source, settings, feature_names, args)
+    if settings["normalize"] != "none":
+        if len(X) < 2:
+            raise ValueError(
+                f"{source}: one row; the model standardises its inputs "
+                f"({NORMALIZATIONS[settings['normalize']]}) on their own rows, "
+                "which takes several. For single files, fit a model with "
+                "--normalize none."
+            )
+        X = _normalized(X, groups, settings["normalize"])
+    predictions = _predictions(model, pd.DataFrame(X, columns=feature_names), settings)
+    table = ids.reset_index(drop=True).join(predictions)
     _write_table(table, out)
     if not args.quiet:
-        print(f"wrote {len(table)} predictions to {out}", file=sys.stderr)
+        print(
+            f"aae-sklearn: wrote {_plural(len(table), 'prediction')} to {out}",
+            file=sys.stderr,
+        )

@@ -8,7 +8,6 @@ import time
 import warnings
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
@@ -20,11 +19,11 @@ from tqdm import tqdm
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized, _normalized_pool
-from ._cost import say_cost
+from ._cost import RunCost, timed_fit
 from ._data import _compare_data, _cross_corpus, _frame_kind, _pool_data
-from ._io import FRAME_MS, _check_output, _ssl_settings, _UsageError
+from ._io import FRAME_MS, _check_output, _plural, _ssl_settings, _UsageError
 from ._pool import _check_pool_sources, _pool_config, _unlabeled
-from ._progress import FitLog
+from ._progress import fit_log
 from ._results import (
     _compare_figures,
     _frames_summary,
@@ -71,7 +70,8 @@ def _fit_one(
     raises KeyboardInterrupt. With ``--jobs`` above 1 this runs in a worker
     process, whose warnings do not reach the parent: they are returned, as the
     arguments of :class:`warnings.WarningMessage`. With ``figures``, the
-    autoencoder's history and its codes of the test rows are returned too.
+    network's history and the autoencoder's codes of the test rows are
+    returned too.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -93,7 +93,9 @@ def _fit_one(
             best_params=_best_params(model),
         )
         if figures:
-            result.history, result.codes = model.history_, model.transform(X_test)
+            result.history, result.codes = model.history_, None
+            if hasattr(model, "transform"):  # the autoencoder
+                result.codes = model.transform(X_test)
     # Text, not the warning object: every category pickles, not every message.
     result.warnings = [
         (str(w.message), w.category, w.filename, w.lineno) for w in caught
@@ -133,6 +135,7 @@ def _cross_validate(
     adapt=False,
     log=None,
     pool=None,
+    cost=None,
 ):
     """One record per model x fraction x fold of ``splits`` (pairs of training
     and test rows), the out-of-fold predictions, and what the AAE figures need;
@@ -141,7 +144,8 @@ def _cross_validate(
     test rows unlabeled, and every autoencoder fit gets the rows of ``pool``
     (:func:`_pool_data`; None: no pool) unlabeled too, normalised likewise. A
     :class:`FitLog` ``log`` records each fit as it ends, and holds those of a
-    stopped run, which are not fitted again."""
+    stopped run, which are not fitted again. A :class:`RunCost` ``cost`` says
+    up front about how long the fits take (None: nothing is timed)."""
     X, y, groups = data.data, task.target(data), np.asarray(data.groups)
     aae = task.aae.__name__
     folds = len(splits)
@@ -169,57 +173,53 @@ def _cross_validate(
     if pool is not None:
         pool_by = pool.corpus if normalize == "corpus" else pool.groups
         X_pool = _normalized_pool(pool.data, pool_by, normalize, sequences)
-    if not quiet and todo:
-        networks = {name: models[name] for name in (aae, task.supervised.__name__)}
-        unlabeled = {aae: _unlabeled(scaled[0][1], adapt, X_pool)}
-        first_fold = {fraction: labeled[fraction, 0] for fraction in fractions}
-        say_cost(
-            networks,
-            todo,
-            scaled[0][0],
-            y[splits[0][0]],
-            first_fold,
-            jobs,
-            unlabeled,
-            task.hidden,
-        )
-    bar = tqdm(
-        total=len(keys), initial=len(fitted), disable=quiet, file=sys.stderr, unit="fit"
-    )
-    with (
-        bar,
-        # One torch (and BLAS) thread per worker: two workers on two cores, not
-        # four threads; a fit then sums as it would in a one-thread process.
-        # Workers ignore Ctrl-C: the command stops them (and prints no
-        # traceback of theirs).
-        parallel_config(
-            backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
-        ),
+
+    def job(fraction, fold, name, timed=False):
+        """The fit of ``name`` on ``fold``, or with ``timed`` its timing."""
+        train, test = splits[fold]
+        X_train, X_test = scaled[fold]
+        args = (X_train, y[train], labeled[fraction, fold], groups[train], X_test)
+        kwargs = {"adapt": adapt, "X_pool": X_pool if name == aae else None}
+        if timed:
+            return delayed(timed_fit)(_fit_one, models[name], *args, **kwargs)
+        shown = (fraction, fold, name) == first
+        return delayed(_fit_one)(clone(models[name]), *args, figures=shown, **kwargs)
+
+    def record(key, result):
+        fitted[key] = result
+        if log is not None:
+            log.add(key, result)
+        _notes.replay(result.warnings)  # shown as notes when the command ends
+
+    # For the estimate, first each network timed on the first fold, and the
+    # fits of the other models on that fold (kept).
+    networks = (aae, task.supervised.__name__)
+    timing, kept = ([], []) if cost is None else cost.first(todo, networks)
+    rest = [key for key in todo if key not in kept]
+    # One torch (and BLAS) thread per worker: two workers on two cores, not four
+    # threads; a fit then sums as it would in a one-thread process. Workers
+    # ignore Ctrl-C: the command stops them (and prints no traceback of theirs).
+    with parallel_config(
+        backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
     ):
-        tasks = (
-            delayed(_fit_one)(
-                clone(models[name]),
-                scaled[fold][0],
-                y[splits[fold][0]],
-                labeled[fraction, fold],
-                groups[splits[fold][0]],
-                scaled[fold][1],
-                figures=(fraction, fold, name) == first,
-                adapt=adapt,
-                X_pool=X_pool if name == aae else None,
-            )
-            for fraction, fold, name in todo
-        )
+        tasks = [job(f, 0, name, timed=True) for f, name in timing]
+        tasks += [job(*key) for key in kept + rest]
         results = Parallel(n_jobs=jobs, return_as="generator", batch_size=1)(tasks)
         try:
-            for fraction, fold, name in todo:
-                # The first fit not yet done (with --jobs 1, the one running).
-                bar.set_description(f"{fraction:g} labeled, fold {fold + 1}, {name}")
-                fitted[fraction, fold, name] = result = next(results)
-                if log is not None:
-                    log.add((fraction, fold, name), result)
-                _notes.replay(result.warnings)  # shown as notes when the command ends
-                bar.update()
+            timings = {pair: next(results) for pair in timing}
+            for key in kept:
+                record(key, next(results))
+            if cost is not None and todo:
+                sizes = [len(train) for train, _ in splits]
+                cost.say(todo, rest, models, timings, fitted, sizes)
+            counts = {"total": len(keys), "initial": len(fitted), "unit": "fit"}
+            with tqdm(**counts, disable=quiet, file=sys.stderr) as bar:
+                for fraction, fold, name in rest:
+                    # The first fit not yet done (with --jobs 1, the one running).
+                    where = f"{fraction:g} labeled, fold {fold + 1}, {name}"
+                    bar.set_description(where)
+                    record((fraction, fold, name), next(results))
+                    bar.update()
         finally:
             with warnings.catch_warnings():
                 # joblib's advice on a generator closed early: not the user's.
@@ -231,9 +231,10 @@ def _cross_validate(
     )
     if untuned:
         print(
-            f"aae-sklearn: note: in {untuned} baseline fits, the training fold held "
-            "one speaker, too few for grouped inner CV: the tuned baselines kept "
-            "scikit-learn's default hyper-parameters there (best_params null).",
+            f"aae-sklearn: note: in {_plural(untuned, 'baseline fit')}, the training "
+            "fold held one speaker, too few for grouped inner CV: the tuned "
+            "baselines kept scikit-learn's default hyper-parameters there "
+            "(best_params null).",
             file=sys.stderr,
         )
     records, predictions = [], []
@@ -328,25 +329,6 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared, poo
     }
 
 
-def _fit_log(out, config, data, resume, pool=None):
-    """The :class:`FitLog` of a run with ``--out``: what decides its results
-    (settings and a hash of the data and of the ``pool``; not ``--jobs``,
-    which changes none)."""
-    settings = {k: v for k, v in config.items() if k not in ("jobs", "versions")}
-    settings["data_hash"] = joblib.hash(
-        (data.data, data.target, np.asarray(data.groups), data.categories)
-    )
-    if pool is not None:
-        settings["unlabeled_hash"] = joblib.hash((pool.data, pool.groups))
-    log = FitLog(out, settings, resume)
-    if log.done:
-        print(
-            f"aae-sklearn: resuming the run in {out}: {len(log.done)} fits done.",
-            file=sys.stderr,
-        )
-    return log
-
-
 def _run_compare(args):
     task = TASKS[args.task]
     _check_options(args)
@@ -379,27 +361,39 @@ def _run_compare(args):
     config = _config(
         args, task, data, models, splits, fractions, frame_kind, shared, pool
     )
-    log = None if out is None else _fit_log(out, config, data, args.resume, pool)
-    results, predictions, aae = _cross_validate(
-        data,
-        task,
-        models,
-        fractions,
-        splits,
-        args.random_state,
-        args.quiet,
-        args.normalize,
-        args.jobs,
-        adapt=args.adapt,
-        log=log,
-        pool=pool,
-    )
-    summary = _summary(results, task.metrics)
-    note = task.tuning_note() if args.baselines else None
-    _print_summary(summary, _heading(args, data, pool), task.metrics, note)
-    if out is None:
-        return
-    tested = None if args.test_data is None else data.corpus[-1]
-    figures = _compare_figures(data, task, results, predictions, aae, fractions, tested)
-    _write_results(out, config, results, summary, predictions, figures, args.quiet)
-    log.close()
+    log = None if out is None else fit_log(out, config, data, args.resume, pool)
+    cost = None if args.quiet else RunCost(args.jobs, out)
+    try:
+        results, predictions, aae = _cross_validate(
+            data,
+            task,
+            models,
+            fractions,
+            splits,
+            args.random_state,
+            args.quiet,
+            args.normalize,
+            args.jobs,
+            adapt=args.adapt,
+            log=log,
+            pool=pool,
+            cost=cost,
+        )
+        summary = _summary(results, task.metrics)
+        note = task.tuning_note() if args.baselines else None
+        _print_summary(summary, _heading(args, data, pool), task.metrics, note)
+        if out is not None:
+            tested = None if args.test_data is None else data.corpus[-1]
+            figures = _compare_figures(
+                data, task, results, predictions, aae, fractions, tested
+            )
+            _write_results(
+                out, config, results, summary, predictions, figures, args.quiet
+            )
+            log.close()
+    except KeyboardInterrupt:
+        if log is not None:
+            log.stopped()  # says what it keeps for --resume
+        raise
+    if cost is not None:
+        cost.say_took()

@@ -1,6 +1,6 @@
-"""The data of ``compare``: bundled tables, feature tables and audio folders,
-the pair of corpora of a cross-corpus comparison, and the pool of unlabeled
-speech."""
+"""The data of ``compare``: bundled tables, feature tables and audio folders
+(their features kept in a cache), the pair of corpora of a cross-corpus
+comparison, and the pool of unlabeled speech."""
 
 # License: BSD-3-Clause
 
@@ -13,39 +13,24 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from .. import __version__
-from ..datasets import (
-    load_emodb,
-    load_emodb_features,
-    load_nemo,
-    load_nemo_features,
-    load_ravdess,
-    load_ravdess_features,
-)
-from ..datasets._emodb import _NAME as EMODB_NAME
-from ..datasets._nemo import _NAME as NEMO_NAME
 from ..features._ssl_model import model_files
+from ._corpora import BUNDLED, _audio_corpus
 from ._io import (
-    AUDIO_SUFFIXES,
-    CATEGORY_COLUMNS,
     FRAME_KINDS,
     TARGETS,
+    _category_column,
     _embeddings,
     _feature_columns,
     _frames,
     _functionals,
     _matrix,
     _names,
+    _plural,
     _read_table,
     _require_columns,
     _UsageError,
 )
 
-# --data keywords: the feature tables shipped with the package, and their corpus.
-BUNDLED = {
-    "bundled": (load_ravdess_features, "RAVDESS"),
-    "bundled-emodb": (load_emodb_features, "EmoDB"),
-    "bundled-nemo": (load_nemo_features, "nEMO"),
-}
 # Columns that name the speaker in the corpus loaders' tables, for a hint.
 SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
 
@@ -64,22 +49,6 @@ def _require_group_column(table, group_column, path):
         f"{path}: no group column {group_column!r} (the speakers that GroupKFold "
         f"keeps apart){hint}."
     )
-
-
-def _audio_corpus(path):
-    """The loader of an audio folder, chosen by the name of its first audio
-    file: EmoDB's for an EmoDB name (``03a01Fa.wav``), nEMO's for an nEMO name
-    (``EB0_anger_10.wav``), RAVDESS's otherwise."""
-    first = next(
-        (p for p in sorted(path.rglob("*")) if p.name.lower().endswith(AUDIO_SUFFIXES)),
-        None,
-    )
-    stem = "" if first is None else first.name.rsplit(".", 1)[0]
-    if EMODB_NAME.fullmatch(stem):
-        return load_emodb(path), "EmoDB"
-    if NEMO_NAME.fullmatch(stem):
-        return load_nemo(path), "nEMO"
-    return load_ravdess(path), "RAVDESS"
 
 
 def default_cache():
@@ -126,7 +95,8 @@ def _features(items, frame_kind, quiet, cache, ssl=None):
     args = (files, frame_kind, __version__, quiet, key, device)
     if not quiet and not cached.check_call_in_cache(*args):
         print(
-            f"aae-sklearn: extracting {len(files)} files once; kept in {cache}",
+            f"aae-sklearn: extracting {_plural(len(files), 'file')} once; kept in "
+            f"{cache}",
             file=sys.stderr,
         )
     return cached(*args)
@@ -169,7 +139,7 @@ def _compare_data(
             data=features,
             target=corpus.target,
             groups=corpus.groups,
-            categories=corpus.frame["emotion"].to_numpy(),
+            categories=corpus.frame[_category_column(corpus.frame)].to_numpy(),
             target_names=corpus.target_names,
             feature_names=names,
         )
@@ -177,7 +147,7 @@ def _compare_data(
     if labels:
         _require_columns(table, TARGETS, path)
         _require_group_column(table, group_column, path)
-    columns = _feature_columns(table, {*TARGETS, group_column})
+    columns = _feature_columns(table, {*TARGETS, group_column}, path)
     data = Bunch(
         source=str(path),
         name=path.stem,
@@ -200,7 +170,7 @@ def _compare_data(
     ]
     if empty:
         raise ValueError(f"{path}: target column(s) {_names(empty)} have empty rows.")
-    category = next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
+    category = _category_column(table)
     if category is not None:
         data.categories = table[category].to_numpy()
     return data
@@ -232,7 +202,8 @@ def _shared_classes(train, test, task):
     shared = sorted(set(y_train) & set(y_test))
     if len(shared) < 2:
         raise ValueError(
-            f"{train.source} and {test.source} share {len(shared)} emotion class(es) "
+            f"{train.source} and {test.source} share "
+            f"{_plural(len(shared), 'emotion class', 'emotion classes')} "
             f"({_names(shared)}); classes across corpora need at least 2 in common."
         )
     keep = np.isin(y_train, shared), np.isin(y_test, shared)
@@ -240,7 +211,7 @@ def _shared_classes(train, test, task):
         if not kept.all():
             left = sorted(set(y[~kept]))
             print(
-                f"aae-sklearn: note: {data.source}: {(~kept).sum()} rows of "
+                f"aae-sklearn: note: {data.source}: {_plural((~kept).sum(), 'row')} of "
                 f"{_names(left)} left out: classes the other corpus lacks.",
                 file=sys.stderr,
             )

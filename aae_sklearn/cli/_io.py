@@ -14,8 +14,10 @@ from tqdm import tqdm
 
 from .._files import atomic_write
 from ..datasets import (
+    load_emodb,
     load_iemocap,
     load_msp_podcast,
+    load_nemo,
     load_ravdess,
 )
 from ..datasets._ravdess import TARGET_NAMES
@@ -33,13 +35,20 @@ FEATURE_SETS = {
 # and the hop of --features frames.
 FRAME_KINDS = ("logmel", "egemaps_lld", "ssl")
 FRAME_MS = 20
-CORPORA = {"ravdess": load_ravdess, "iemocap": load_iemocap, "msp": load_msp_podcast}
+CORPORA = {
+    "ravdess": load_ravdess,
+    "emodb": load_emodb,
+    "nemo": load_nemo,
+    "iemocap": load_iemocap,
+    "msp": load_msp_podcast,
+}
 # Columns of the corpus loaders' frames and of the bundled table that describe an
 # utterance rather than measure it: never features, even when numeric.
 METADATA_COLUMNS = frozenset(
-    "file path id actor sex gender speaker session dialog utterance emotion "
-    "emotion_code category intensity statement repetition modality vocal_channel "
-    "start end label_file line valence_rating activation_rating dominance_rating "
+    "file path id actor sex gender age speaker session dialog utterance emotion "
+    "emotion_code nemo_emotion category intensity statement repetition modality "
+    "vocal_channel sentence text version clipped_at_2s start end label_file line "
+    "valence_rating activation_rating dominance_rating "
     "FileName EmoClass EmoAct EmoVal EmoDom SpkrID Gender Split_Set".split()
 )
 CATEGORY_COLUMNS = ("emotion", "category", "EmoClass")
@@ -111,9 +120,15 @@ def _read_table(path):
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
-        return pd.read_csv(path)
+        table = pd.read_csv(path)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable table ({exc}).") from exc
+    if len(table.columns) == 1 and ";" in str(table.columns[0]):
+        raise ValueError(
+            f"{path}: its columns are separated by semicolons; write it with commas "
+            "(and decimal dots), as pandas' to_csv does."
+        )
+    return table
 
 
 def _write_table(table, path):
@@ -124,6 +139,11 @@ def _write_table(table, path):
         atomic_write(path, lambda file: table.to_csv(file, index=False), mode="w")
 
 
+def _category_column(table):
+    """The column of emotion classes of a table, None if it has none."""
+    return next((c for c in CATEGORY_COLUMNS if c in table.columns), None)
+
+
 def _require_columns(table, columns, source, what=None):
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -131,27 +151,92 @@ def _require_columns(table, columns, source, what=None):
         raise ValueError(f"{source}: no {label} {_names(missing)}.")
 
 
-def _feature_columns(table, exclude):
-    """Numeric columns other than ``exclude``, metadata and saved pandas indexes."""
-    return [
-        c
-        for c in table.columns
-        if c not in exclude
-        and c not in METADATA_COLUMNS
-        and not str(c).startswith("Unnamed:")
-        and pd.api.types.is_numeric_dtype(table[c])
-        and not pd.api.types.is_bool_dtype(table[c])
-    ]
+def _plural(count, word, plural=None):
+    """``1 row``, ``2 rows``: a count and its noun, in messages."""
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
+
+
+def _is_number(text):
+    if "_" in text:  # float() reads 1_000, a table's reader does not
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_non_number(column):
+    """Position and text of the first cell of ``column`` that is neither empty
+    nor a number; None if there is none."""
+    for position, value in enumerate(column.tolist()):
+        if pd.isna(value) or isinstance(value, int | float | np.number):
+            continue
+        if str(value).strip() and not _is_number(str(value)):
+            return position, value
+    return None
+
+
+def _non_number_error(source, column, found, what="feature"):
+    """The error of a cell that is not a number, naming the file, the column,
+    the row (and the line of a CSV file) and the value."""
+    position, value = found
+    if str(source).lower().endswith(".csv"):
+        where = f"on line {position + 2}"  # after the header line
+    else:
+        where = f"in row {position + 1} (counted from 1)"
+    hint = ""
+    if _is_number(str(value).replace(",", ".", 1)):
+        hint = "; a decimal comma? Use a dot"
+    return ValueError(
+        f"{source}: {what} column {column!r} holds a non-number {where}: "
+        f"{str(value)!r}{hint}."
+    )
+
+
+def _mostly_numbers(column):
+    """Whether most non-empty cells of a text ``column`` are numbers (with a
+    decimal dot or comma): a column of numbers spoilt by a few cells."""
+    cells = [str(v).strip() for v in column.tolist() if not pd.isna(v)]
+    cells = [c for c in cells if c]
+    numbers = sum(_is_number(c) or _is_number(c.replace(",", ".", 1)) for c in cells)
+    return numbers > len(cells) / 2
+
+
+def _feature_columns(table, exclude, source):
+    """Numeric columns other than ``exclude``, metadata and saved pandas indexes.
+
+    Other text columns are metadata too (a transcript, a corpus name), unless
+    most of their cells are numbers: such a column is a feature column with a
+    bad cell, which fails here rather than being left out.
+    """
+    columns = []
+    for c in table.columns:
+        if c in exclude or c in METADATA_COLUMNS or str(c).startswith("Unnamed:"):
+            continue
+        if pd.api.types.is_bool_dtype(table[c]):
+            continue
+        if pd.api.types.is_numeric_dtype(table[c]):
+            columns.append(c)
+        elif _mostly_numbers(table[c]):
+            raise _non_number_error(source, c, _first_non_number(table[c]))
+    return columns
 
 
 def _matrix(table, columns, source, what="feature"):
     """``table[columns]`` as float64; NaN allowed only in targets."""
     _require_columns(table, columns, source, what)
-    values = table[list(columns)]
-    text = [c for c in columns if not pd.api.types.is_numeric_dtype(values[c])]
-    if text:
-        raise ValueError(f"{source}: {what} column(s) {_names(text)} hold non-numbers.")
-    values = values.to_numpy(dtype=np.float64)
+    values = np.empty((len(table), len(columns)))
+    for j, c in enumerate(columns):
+        column = table[c]
+        if pd.api.types.is_numeric_dtype(column):
+            values[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            continue
+        found = _first_non_number(column)
+        if found is not None:
+            raise _non_number_error(source, c, found, what)
+        empty = [pd.isna(v) or not str(v).strip() for v in column]
+        values[:, j] = [np.nan if e else v for e, v in zip(empty, column, strict=True)]
     if what == "feature" and not np.isfinite(values).all():
         bad = [
             c
@@ -215,7 +300,11 @@ def _extract(extractor, items, n_jobs, desc, quiet):
     for position in sorted(set(range(len(items))) - set(kept.tolist())):
         print(f"aae-sklearn: skipped unreadable {items[position]}", file=sys.stderr)
     if not len(kept):
-        raise ValueError(f"none of the {len(items)} audio files could be read.")
+        raise ValueError(
+            f"none of the {_plural(len(items), 'audio file')} could be read."
+            if len(items) > 1
+            else "the audio file could not be read."
+        )
     return values, kept
 
 

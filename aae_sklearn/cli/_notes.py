@@ -8,10 +8,11 @@ import warnings
 
 from sklearn.exceptions import ConvergenceWarning
 
-from .._scaling import FAR_OUT
+from .._scaling import FAR_OUT, FAR_PREDICTION
 from ..exceptions import (
     DiscriminatorCollapseWarning,
     FarOutInputWarning,
+    FarOutPredictionWarning,
     GradientClippingWarning,
     SingleRowGroupWarning,
     SkippedAudioWarning,
@@ -24,6 +25,10 @@ NOTES = {
     FarOutInputWarning: (
         f"some rows to predict lay more than {FAR_OUT:g} training standard deviations "
         "out (heavy-tailed features); the outputs there are extrapolations"
+    ),
+    FarOutPredictionWarning: (
+        f"some predictions lay more than {FAR_PREDICTION:g} training standard "
+        "deviations from the training targets' mean; the networks extrapolate there"
     ),
     DiscriminatorCollapseWarning: (
         "the discriminators won outright by the last epochs (see "

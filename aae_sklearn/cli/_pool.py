@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ._data import BUNDLED
-from ._io import _UsageError
+from ._io import _plural, _UsageError
 
 
 def _same_source(source, other):
@@ -84,7 +84,8 @@ def _pool_heading(pool, normalize, group_column):
     if whole:
         scaling += f", {' and '.join(whole)} as a whole (no {group_column} column)"
     return (
-        f"unlabeled pool: {' + '.join(sources)}, {len(pool.data)} utterances, {scaling}"
+        f"unlabeled pool: {' + '.join(sources)}, "
+        f"{_plural(len(pool.data), 'utterance')}, {scaling}"
     )
 
 

@@ -7,14 +7,20 @@ import os
 import sys
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._io import _UsageError
+from ._io import _plural, _UsageError
 
 #: The file of a run's finished fits, in its ``--out`` folder until the run ends.
 UNFINISHED = "unfinished.jsonl"
+
+
+class StoppedRun(KeyboardInterrupt):
+    """Ctrl-C stopped a ``compare --out`` run; its message says which finished
+    fits were kept, and how to go on with them."""
 
 
 def _jsonable(value):
@@ -45,13 +51,18 @@ class FitLog:
     the same settings (and fails on other ones), otherwise a log already there
     is a usage error, so that no stopped run is overwritten unawares. A line
     cut short by a stop (the last) is dropped: that fit runs again. The log is
-    removed by :meth:`close` once the run's results are written.
+    removed by :meth:`close` once the run's results are written; on a stop,
+    :meth:`stopped` keeps it if it holds a finished fit.
     """
 
     def __init__(self, out, settings, resume):
         self.path = Path(out) / UNFINISHED
         self.settings = json.loads(json.dumps(settings))  # as read back
         self.done = {}
+        self.n_fits = 0  # in the file: those of a stopped run and the new ones
+        # The folders this run makes, for a stop that leaves nothing in them.
+        self._made = [p for p in self.path.parents if not p.exists()]
+        self._began = not self.path.exists()
         if self.path.exists():
             if not resume:
                 raise _UsageError(
@@ -98,6 +109,7 @@ class FitLog:
             key = (record["key"][0], record["key"][1], record["key"][2])
             fields = {k: _restored(k, v) for k, v in record["result"].items()}
             self.done[key] = Bunch(**fields, warnings=[])
+        self.n_fits = len(self.done)
 
     def _append(self, record):
         text = json.dumps(record, allow_nan=True) + "\n"
@@ -110,7 +122,45 @@ class FitLog:
         """Record the finished fit ``key`` (fraction, fold, model name)."""
         fields = {k: _jsonable(v) for k, v in result.items() if k != "warnings"}
         self._append({"key": list(key), "result": fields})
+        self.n_fits += 1
 
     def close(self):
         """The run's results are written: its log goes."""
         self.path.unlink(missing_ok=True)
+
+    def stopped(self):
+        """Ctrl-C stopped the run: raise :class:`StoppedRun` if the log holds
+        finished fits; else remove it (and the folders made for it) if this
+        run began it, so that the stop leaves no output."""
+        if self.n_fits:
+            raise StoppedRun(
+                f"kept {_plural(self.n_fits, 'finished fit')} in {self.path}: run "
+                "the same command with --resume to go on from them"
+            )
+        if self._began:
+            self.path.unlink(missing_ok=True)
+            for folder in self._made:
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty
+                    break
+
+
+def fit_log(out, config, data, resume, pool=None):
+    """The :class:`FitLog` of a ``compare`` run with ``--out``: what decides
+    its results (settings and a hash of the data and of the ``pool``; not
+    ``--jobs``, which changes none)."""
+    settings = {k: v for k, v in config.items() if k not in ("jobs", "versions")}
+    settings["data_hash"] = joblib.hash(
+        (data.data, data.target, np.asarray(data.groups), data.categories)
+    )
+    if pool is not None:
+        settings["unlabeled_hash"] = joblib.hash((pool.data, pool.groups))
+    log = FitLog(out, settings, resume)
+    if log.done:
+        print(
+            f"aae-sklearn: resuming the run in {out}: "
+            f"{_plural(len(log.done), 'fit')} done.",
+            file=sys.stderr,
+        )
+    return log

@@ -5,6 +5,7 @@
 import contextlib
 import json
 import platform
+import sys
 from importlib import metadata
 
 import numpy as np
@@ -98,29 +99,37 @@ def _flat(results):
     return results.drop(columns="best_params").join(params.add_prefix("best_"))
 
 
+def _labeled(fraction):
+    """``10% labeled``: a labeled fraction as the figures name it."""
+    return f"{100 * fraction:g}% labeled"
+
+
 def _compare_figures(data, task, results, predictions, aae, fractions, tested=None):
     """The figures of ``--out``, by file name; ``tested`` names the test corpus
     of a cross-corpus comparison (None: cross-validation)."""
     from .. import plotting  # matplotlib is slow to import and only needed here
 
     name = task.aae.__name__
-    first = f"{fractions[0]:.0%} labeled"
+    first = _labeled(fractions[0])
     fold = "fold 1" if tested is None else f"tested on {tested}"
-    rows = "Test rows of all folds" if tested is None else f"{tested}'s rows"
+    rows = "test rows of all folds" if tested is None else f"{tested}'s rows"
     coded = "fold 1's test rows" if tested is None else f"{tested}'s rows"
     figures = {
         "training_curves.png": plotting.plot_training_curves(
-            aae.history, title=f"{name}, {fold}, {first}"
+            aae.history, loss=_loss(task), title=f"{name}, {fold}, {first}"
         )
     }
     if task.name == "categories":
-        rows = predictions[predictions["labeled_fraction"] == fractions[0]]
-        pairs = {
-            model: (block["emotion_true"], block["emotion_pred"])
-            for model, block in rows.groupby("model", sort=False)
+        grid = {
+            _labeled(fraction): {
+                model: (block["emotion_true"], block["emotion_pred"])
+                for model, block in chosen.groupby("model", sort=False)
+            }
+            for fraction, chosen in predictions.groupby("labeled_fraction", sort=False)
         }
+        by = first if len(grid) == 1 else "by labeled fraction"
         figures["confusion_matrices.png"] = plotting.plot_confusion_matrix(
-            pairs, title=f"{rows}, {first}"
+            grid, title=f"Emotion classes, {rows}, {by}"
         )
     else:
         test = aae.test
@@ -138,13 +147,24 @@ def _compare_figures(data, task, results, predictions, aae, fractions, tested=No
             np.vstack(aae.y_true),
             np.vstack(aae.y_pred),
             target_names=data.target_names,
-            title=f"{name}, {rows[0].lower() + rows[1:]}, {first}",
+            title=f"{name}, {rows}, {first}",
         )
     if len(fractions) > 1:
+        metric = task.gain_metric
+        label = task.metrics.get(metric, metric.replace("_", " "))
+        mean = "mean over folds" if tested is None else f"tested on {tested}"
         figures["gain_vs_labeled_fraction.png"] = (
-            plotting.plot_gain_vs_labeled_fraction(results, metric=task.gain_metric)
+            plotting.plot_gain_vs_labeled_fraction(
+                results, metric=metric, title=f"{label} vs labeled fraction, {mean}"
+            )
         )
     return figures
+
+
+def _loss(task):
+    """The supervised loss of ``task``'s autoencoder, as the training curves
+    name it: ``compare`` keeps the estimators' default."""
+    return "cross_entropy" if task.name == "categories" else task.aae().loss
 
 
 def _confusion_counts(predictions):
@@ -165,9 +185,41 @@ def _frames_summary(data):
     }
 
 
+# Every file that _write_results may write: those of an earlier run into the
+# same --out that this run does not rewrite are removed, and no other file.
+OUTPUTS = (
+    "results.json",
+    "results.csv",
+    "predictions.csv",
+    "confusion_matrices.csv",
+    "training_curves.png",
+    "emotion_latent.png",
+    "predicted_vs_true.png",
+    "confusion_matrices.png",
+    "gain_vs_labeled_fraction.png",
+)
+
+
+def _remove_earlier(out, written):
+    """Remove what an earlier run wrote into ``out`` and this one does not
+    (``written``), saying so on stderr, and its results.json, which is written
+    last: an interrupted run leaves none."""
+    (out / "results.json").unlink(missing_ok=True)
+    stale = [name for name in OUTPUTS if name not in written and (out / name).is_file()]
+    for name in stale:
+        (out / name).unlink()
+    if stale:
+        print(
+            f"aae-sklearn: removed {_names(stale, limit=len(stale))} from {out}: "
+            "written by an earlier run, not by this one.",
+            file=sys.stderr,
+        )
+
+
 def _write_results(out, config, results, summary, predictions, figures, quiet):
     """Write the figures, results.csv, predictions.csv and, last, results.json
-    into the folder ``out``: a run stopped on the way leaves no results.json."""
+    into the folder ``out``: a run stopped on the way leaves no results.json.
+    The files of an earlier run there that this one does not write go."""
     document = {
         "config": config,
         "folds": _jsonable(results),
@@ -175,17 +227,18 @@ def _write_results(out, config, results, summary, predictions, figures, quiet):
         "predictions": _jsonable(predictions),
     }
     text = json.dumps(document, indent=2, allow_nan=False)
+    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
+    if config["task"] == "categories":
+        tables["confusion_matrices.csv"] = _confusion_counts(predictions)
+    written = ["results.json", *tables, *figures]
     out.mkdir(parents=True, exist_ok=True)
+    _remove_earlier(out, written)
     for name, figure in figures.items():
         atomic_write(
             out / name, lambda file, f=figure: f.savefig(file, format="png", dpi=120)
         )
-    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
-    if config["task"] == "categories":
-        tables["confusion_matrices.csv"] = _confusion_counts(predictions)
     for name, table in tables.items():
         _write_table(table, out / name)
     atomic_write(out / "results.json", lambda file: file.write(text + "\n"), mode="w")
     if not quiet:
-        written = ["results.json", *tables, *figures]
         print(f"\nwrote {_names(written, limit=len(written))} to {out}")

@@ -20,7 +20,8 @@ def _import_pyarrow():
     except ImportError as exc:
         raise ImportError(
             "pyarrow is needed to read parquet shards; install it with: "
-            'pip install pyarrow (or pip install "aae-sklearn[dist]")'
+            "pip install pyarrow (or, in a clone of the repository: "
+            'pip install -e ".[dist]")'
         ) from exc
 
 

@@ -6,8 +6,8 @@ standardises features per speaker (speaker normalisation); they need no extra.
 
 The transformers take audio items (paths to audio files, or in-memory
 ``(signal, sampling_rate)`` pairs) and need the ``audio`` extra:
-``pip install "aae-sklearn[audio]"``; :class:`SSLEmbeddings` (wav2vec 2.0,
-HuBERT and WavLM) needs the ``ssl`` extra too: ``pip install "aae-sklearn[ssl]"``.
+``pip install -e ".[audio]"`` in a clone; :class:`SSLEmbeddings` (wav2vec 2.0,
+HuBERT and WavLM) needs the ``ssl`` extra too: ``pip install -e ".[ssl]"``.
 """
 
 # License: BSD-3-Clause

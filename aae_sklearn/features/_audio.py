@@ -33,7 +33,8 @@ def _import_optional(name):
     except ImportError as exc:
         raise ImportError(
             f"{name} is needed to read audio and extract features; install it "
-            'with: pip install "aae-sklearn[audio]"'
+            "with: pip install opensmile soundfile (or, in a clone of the "
+            'repository: pip install -e ".[audio]")'
         ) from exc
 
 

@@ -25,9 +25,8 @@ class SSLEmbeddings(_BaseAudioTransformer):
     not trained: ``fit`` only checks the parameters and reads the model's
     configuration, and ``transform`` works without it.
 
-    Needs the ``ssl`` extra: ``pip install "aae-sklearn[ssl]"`` (from a clone
-    of the repository, ``pip install -e ".[ssl]"``), which brings
-    ``transformers``.
+    Needs the ``ssl`` extra, ``pip install -e ".[ssl]"`` in a clone of the
+    repository, which brings ``transformers``.
 
     Parameters
     ----------

@@ -28,7 +28,7 @@ def _import_transformers():
     except ImportError as exc:
         raise ImportError(
             "transformers is needed for self-supervised speech embeddings; install "
-            'it with: pip install "aae-sklearn[ssl]" (from a clone of the '
+            "it with: pip install transformers (or, in a clone of the "
             'repository: pip install -e ".[ssl]")'
         ) from exc
 

@@ -24,13 +24,19 @@ def _check_columns(frame, required, name):
         )
 
 
+def _metric_label(metric):
+    """``valence_uar`` as ``valence UAR``: a metric's column name for a reader."""
+    acronyms = {"ccc": "CCC", "uar": "UAR", "wa": "WA", "r2": "R²"}
+    return " ".join(acronyms.get(word, word) for word in metric.split("_"))
+
+
 def _metric_scale(metric):
     """Multiplier, axis unit and gain unit of a metric named as in the CLI table."""
     if "accuracy" in metric or "uar" in metric or "recall" in metric:
         return 100.0, "%", "percentage points"
     if metric.endswith("time"):
         return 1.0, "s", "s"
-    return 1.0, "unitless", metric
+    return 1.0, "unitless", _metric_label(metric)
 
 
 def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=None):
@@ -96,6 +102,7 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
             f"{results.loc[results.duplicated(keys), keys].to_numpy().tolist()[:3]}."
         )
     scale, unit, gain_unit = _metric_scale(metric)
+    name = _metric_label(metric)
     table = results[keys].assign(value=scale * results[metric].astype(float))
     names = set(table["model"])
     pair = next((p for p in _PAIRS if set(p) <= names), None)
@@ -105,17 +112,18 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
     fig, axes = _figure(2 if both else 1, panel_size=(5.5, 4.2))
     for i, model in enumerate(models):
         stats = _mean_std(table[table["model"] == model])
-        _band(axes[0], stats, f"C{i}", f"{model} (mean ± s.d.)")
+        _band(axes[0], stats, f"C{i}", model + _spread(stats))
     axes[0].set_xlabel("labeled training rows (%)")
-    axes[0].set_ylabel(f"{metric.replace('_', ' ')} ({unit})")
-    axes[0].set_title(f"{metric.replace('_', ' ')} per model")
+    axes[0].set_ylabel(f"{name} ({unit})")
+    axes[0].set_title(f"{name} per model")
     axes[0].legend(fontsize="small")
 
     if both:
         wide = table.pivot(index=["labeled_fraction", "fold"], columns="model")
         gain = (wide["value", pair[0]] - wide["value", pair[1]]).dropna()
         gain = gain.rename("value").reset_index()
-        _band(axes[1], _mean_std(gain), "black", "AAE − supervised (mean ± s.d.)")
+        stats = _mean_std(gain)
+        _band(axes[1], stats, "black", "AAE − supervised" + _spread(stats))
         axes[1].axhline(0, color="grey", linestyle="--", lw=1, label="no gain")
         axes[1].set_xlabel("labeled training rows (%)")
         axes[1].set_ylabel(f"gain ({gain_unit})")
@@ -125,11 +133,7 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
     for ax in axes:
         ax.set_xticks(percent, labels=[f"{p:g}" for p in percent])
         ax.grid(alpha=0.3)
-    fig.suptitle(
-        title
-        if title is not None
-        else f"{metric.replace('_', ' ')} vs labeled fraction"
-    )
+    fig.suptitle(title if title is not None else f"{name} vs labeled fraction")
     return fig
 
 
@@ -138,6 +142,11 @@ def _mean_std(table):
     stats = table.groupby("labeled_fraction")["value"].agg(["mean", "std", "count"])
     # A single fold has no spread; draw it without a band rather than fail.
     return stats.fillna({"std": 0.0})
+
+
+def _spread(stats):
+    """What the band shows: nothing where there is one fold (cross-corpus)."""
+    return " (mean ± s.d.)" if stats["count"].max() > 1 else ""
 
 
 def _band(ax, stats, color, label):

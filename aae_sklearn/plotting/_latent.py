@@ -89,7 +89,8 @@ def plot_emotion_latent(
         )
     outside = _zoom(ax, x, y)
     if outside:
-        ax.plot([], [], " ", label=f"({outside} outlying point(s) not shown)")
+        points = "point" if outside == 1 else "points"
+        ax.plot([], [], " ", label=f"({outside} outlying {points} not shown)")
     ax.set_xlabel(f"{dim_names[0]} (code dimension {dims[0]}, code units)")
     ax.set_ylabel(f"{dim_names[1]} (code dimension {dims[1]}, code units)")
     ax.axhline(0, color="grey", lw=0.5)

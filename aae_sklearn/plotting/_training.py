@@ -4,27 +4,44 @@
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+from matplotlib.ticker import (
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    StrMethodFormatter,
+)
+from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from ._common import _figure
 
-# Known history columns, in plotting order, with their legend labels.
+# Known history columns, in plotting order, with their legend labels; the
+# supervised and validation losses are named after the fit's loss, below.
 _LOSS_LABELS = {
     "reconstruction_loss": "reconstruction (MSE)",
     "discriminator_loss": "discriminator (BCE)",
     "generator_loss": "generator (BCE)",
-    "supervised_loss": "supervised (MSE)",
-    "valid_loss": "validation (MSE)",
+    "supervised_loss": "supervised",
+    "consistency_loss": "consistency (MSE)",
+    "valid_loss": "validation",
+}
+# The units of the supervised and validation losses, by the estimator's loss:
+# the regressors' validation loss is the MSE whatever they train on.
+_LOSS_UNITS = {
+    "ccc": ("1 − CCC", "MSE"),
+    "mse": ("MSE", "MSE"),
+    "cross_entropy": ("cross-entropy", "cross-entropy"),
 }
 _SCORE_UNITS = {
     "ccc": "CCC, unitless",
     "r2": "R², unitless",
     "neg_mean_squared_error": "−MSE, squared target units",
+    "balanced_accuracy": "UAR, unitless",
+    "accuracy": "accuracy, unitless",
 }
 
 
-def plot_training_curves(history, *, title=None):
+def plot_training_curves(history, *, loss=None, title=None):
     """Plot the per-epoch losses and the validation score of a fit.
 
     The losses of every training phase (and the validation loss) share the left
@@ -40,6 +57,12 @@ def plot_training_curves(history, *, title=None):
         ``reconstruction_loss``, ``discriminator_loss``, ``generator_loss``,
         ``supervised_loss``, ``valid_loss`` (or any ``*_loss``) and optionally
         ``valid_score``. A fitted estimator stands for its ``history_``.
+    loss : {"ccc", "mse", "cross_entropy"}, default=None
+        The supervised loss of the fit, which names the supervised and
+        validation losses in the legend: a regressor's ``loss`` (one minus the
+        CCC, or the MSE; its validation loss is the MSE either way), or the
+        cross-entropy of a classifier. By default, that of the estimator when
+        ``history`` is one; otherwise the legend names no loss function for them.
     title : str, default=None
         Figure title; by default "Training curves".
 
@@ -51,7 +74,8 @@ def plot_training_curves(history, *, title=None):
     Raises
     ------
     ValueError
-        If the history is empty or holds neither a loss nor ``valid_score``.
+        If the history is empty or holds neither a loss nor ``valid_score``, or
+        ``loss`` is not one of the above.
     sklearn.exceptions.NotFittedError
         If an unfitted estimator is passed (a subclass of ValueError).
 
@@ -63,11 +87,15 @@ def plot_training_curves(history, *, title=None):
     ...     {"supervised_loss": [0.9, 0.7, 0.6], "valid_score": [0.2, 0.4, 0.3]},
     ...     index=pd.Index([1, 2, 3], name="epoch"),
     ... )
-    >>> fig = plot_training_curves(history)
-    >>> len(fig.axes)
-    2
+    >>> fig = plot_training_curves(history, loss="ccc")
+    >>> [text.get_text() for text in fig.legends[0].get_texts()][:2]
+    ['supervised (1 − CCC)', 'validation score (CCC by default, unitless)']
     """
-    score_label = "validation score (CCC by default, unitless)"
+    if loss is not None and loss not in _LOSS_UNITS:
+        raise ValueError(
+            f"loss must be one of {sorted(_LOSS_UNITS)} or None, got {loss!r}."
+        )
+    scoring = None
     if not isinstance(history, pd.DataFrame):
         if not hasattr(history, "fit"):
             raise TypeError(
@@ -75,10 +103,14 @@ def plot_training_curves(history, *, title=None):
                 f"{type(history).__name__}."
             )
         check_is_fitted(history, "history_")
-        if isinstance(getattr(history, "scoring", None), str):
-            unit = _SCORE_UNITS.get(history.scoring, history.scoring)
-            score_label = f"validation score ({unit})"
+        loss = _estimator_loss(history) if loss is None else loss
+        scoring = getattr(history, "scoring", None)
         history = history.history_
+    if isinstance(scoring, str):
+        score_label = f"validation score ({_SCORE_UNITS.get(scoring, scoring)})"
+    else:
+        default = "UAR" if loss == "cross_entropy" else "CCC"
+        score_label = f"validation score ({default} by default, unitless)"
     if history.empty:
         raise ValueError("history is empty: no epoch to plot.")
     if "epoch" in history.columns:
@@ -98,13 +130,19 @@ def plot_training_curves(history, *, title=None):
     epochs = history.index.to_numpy()
     # Markers keep a curve of a handful of epochs (or a single one) visible.
     marker = "o" if len(epochs) <= 20 else None
+    labels = dict(_LOSS_LABELS)
+    if loss is not None:
+        supervised, validation = _LOSS_UNITS[loss]
+        labels["supervised_loss"] = f"supervised ({supervised})"
+        labels["valid_loss"] = f"validation ({validation})"
     for i, column in enumerate(losses):
-        label = _LOSS_LABELS.get(column, str(column).replace("_", " "))
+        label = labels.get(column, str(column).replace("_", " "))
         ax.plot(
             epochs, history[column], marker=marker, ms=3, color=f"C{i}", label=label
         )
     ax.set_xlabel("epoch")
-    ylabel = "mean loss per batch (standardised units)"
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ylabel = "mean loss per batch"
     values = history[losses].to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     # The generator's loss can dwarf the others; a log axis keeps them all legible.
@@ -135,3 +173,14 @@ def plot_training_curves(history, *, title=None):
     ax.grid(alpha=0.3)
     ax.set_title(title if title is not None else "Training curves")
     return fig
+
+
+def _estimator_loss(estimator):
+    """The supervised loss of ``estimator``, as :func:`plot_training_curves`
+    names it, or None if it is not known."""
+    if is_classifier(estimator):
+        return "cross_entropy"
+    if not hasattr(estimator, "get_params"):
+        return None
+    loss = estimator.get_params(deep=False).get("loss")
+    return loss if loss in _LOSS_UNITS else None

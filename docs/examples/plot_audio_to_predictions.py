@@ -7,7 +7,7 @@ This example goes from speech recordings to predicted valence, activation
 and dominance: it extracts the eGeMAPS functionals of 16 bundled RAVDESS
 files with openSMILE, predicts with a model trained on other speakers, and
 saves and reloads the model. Feature extraction needs the ``audio`` extra
-(``pip install "aae-sklearn[audio]"``: openSMILE and soundfile).
+(``pip install -e ".[audio]"`` in a clone: openSMILE and soundfile).
 """
 
 # License: BSD-3-Clause

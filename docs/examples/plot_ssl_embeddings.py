@@ -13,7 +13,7 @@ sequence encoders of the estimators, the vectors their fully connected ones.
 example runs in seconds and downloads nothing: its embeddings know nothing of
 speech, and no number below says anything about emotion recognition. The last
 section shows the same code with a real, pretrained model. The transformer
-needs the ``ssl`` extra: ``pip install "aae-sklearn[ssl]"``.
+needs the ``ssl`` extra: ``pip install -e ".[ssl]"`` in a clone of the repository.
 """
 
 # License: BSD-3-Clause
