@@ -389,6 +389,7 @@ def test_compare_on_frame_sequences(kind, n_features, two_actors, tmp_path, caps
     _no_leftovers(out)
 
 
+@pytest.mark.slow
 def test_compare_emotion_classes_of_frame_sequences(two_actors, tmp_path, capsys):
     out = tmp_path / "classes"
     argv = ["compare", "--task", "categories", "--data", str(two_actors)]
@@ -488,6 +489,7 @@ def test_fit_refuses_nan_features(bundled_csv, tmp_path, capsys):
     _no_leftovers(tmp_path)
 
 
+@pytest.mark.slow
 def test_extract_a_folder_and_a_list(audio_folder, tmp_path, capsys):
     out = tmp_path / "features.csv"
     assert main(["extract", str(audio_folder), "-o", str(out), "-q"]) == 0

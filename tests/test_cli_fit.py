@@ -224,6 +224,7 @@ def test_a_model_is_a_safetensors_file(name, table_csv, tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_fit_and_predict_a_corpus_folder(ravdess_root, tmp_path, capsys):
     """The folder's layout gives the speakers, to fit and to predict."""
     audio = _copy_ravdess(ravdess_root, tmp_path / "audio", [1, 2], slice(0, 60, 8))

@@ -40,26 +40,40 @@ SMALL = dict(
 ESTIMATORS = [
     SupervisedEmotionRegressor(**SMALL),
     AAEEmotionRegressor(style_dim=4, discriminator_layer_sizes=(8,), **SMALL),
-    # The default networks too, barely trained (check_estimator's way of use).
-    SupervisedEmotionRegressor(max_iter=5, random_state=0),
-    AAEEmotionRegressor(max_iter=5, random_state=0),
     SupervisedEmotionClassifier(**SMALL),
     AAEEmotionClassifier(style_dim=4, discriminator_layer_sizes=(8,), **SMALL),
+    GroupStandardScaler(),
+]
+# The default networks too, barely trained (check_estimator's way of use).
+DEFAULT_NETWORKS = [
+    SupervisedEmotionRegressor(max_iter=5, random_state=0),
+    AAEEmotionRegressor(max_iter=5, random_state=0),
     SupervisedEmotionClassifier(max_iter=5, random_state=0),
     AAEEmotionClassifier(max_iter=5, random_state=0),
-    GroupStandardScaler(),
 ]
 EXPECTED_FAILED = {}
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED)
-def test_sklearn_contract(estimator, check):
+def _check(estimator, check):
     if check.func is check_classifiers_classes and is_classifier(estimator):
         # This check labels a class -1, except for the semi-supervised
         # classifiers of scikit-learn, which it knows by name: -1 marks their
         # unlabeled rows, as it marks ours. Run it as it runs for them.
         check = partial(check.func, "LabelSpreading")
     check(estimator)
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED)
+def test_sklearn_contract(estimator, check):
+    _check(estimator, check)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(
+    DEFAULT_NETWORKS, expected_failed_checks=lambda est: EXPECTED_FAILED
+)
+def test_sklearn_contract_of_the_default_networks(estimator, check):
+    _check(estimator, check)
 
 
 # scikit-learn's generic checks feed 2-D numeric arrays, which the audio

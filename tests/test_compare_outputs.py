@@ -243,6 +243,7 @@ def test_every_file_gets_the_users_permissions(tmp_path):
     assert len(modes) == 6 and set(modes.values()) == {0o644}
 
 
+@pytest.mark.slow
 def test_a_compare_run_in_a_used_folder_removes_the_earlier_figures(tmp_path, capsys):
     table = load_ravdess_features().frame
     rows = table[table["actor"] <= 4].rename(columns={"actor": "speaker"})

@@ -271,11 +271,7 @@ def test_unreadable_audio_names_the_file(tiny, tmp_path):
 def test_without_the_extra_the_transformer_says_how_to_install_it(tiny, monkeypatch):
     monkeypatch.setitem(sys.modules, "transformers", None)
     embed = SSLEmbeddings(model=tiny["wavlm-layer"])
-    message = (
-        re.escape('pip install -e ".[ssl]"')
-        + ".*"
-        + re.escape('pip install -e ".[ssl]"')
-    )
+    message = re.escape("pip install transformers") + ".*" + re.escape('-e ".[ssl]"')
     for use in (embed.fit, embed.transform):
         with pytest.raises(ImportError, match=message):
             use([(clip(1), SR)])
