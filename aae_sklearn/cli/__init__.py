@@ -7,9 +7,12 @@ A thin front end over the public API; it knows nothing of torch.
   hiding the labels of part of each training fold, on openSMILE functionals or,
   with ``--features frames``, on the 20 ms frame sequences of an audio folder;
 - ``extract`` turns audio files into a table of openSMILE functionals;
-- ``fit`` trains an estimator on such a table and saves it as a safetensors file
-  (:meth:`~aae_sklearn.AAEEmotionRegressor.save`), which loads without unpickling;
-- ``predict`` applies a saved estimator to a table or to audio files.
+- ``fit`` fits what ``compare`` scores (a bundled table, a table or a corpus
+  folder; ``--task``, ``--normalize``, ``--unlabeled``) and saves it as a
+  safetensors file (:meth:`~aae_sklearn.AAEEmotionRegressor.save`), which loads
+  without unpickling;
+- ``predict`` applies a saved estimator to a table or to audio files, repeating
+  its normalisation.
 
 Exit codes: 0 success, 2 usage error, 1 failure, reported in one line on stderr
 that names the file or column at fault (``--debug`` shows the traceback instead),
