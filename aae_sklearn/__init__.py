@@ -7,6 +7,7 @@ labeled.
 
 # License: BSD-3-Clause
 
+from . import _clock  # noqa: F401  (first: the time the package began loading)
 from ._aae import AAEEmotionRegressor
 from ._aae_classifier import AAEEmotionClassifier
 from ._persistence import load

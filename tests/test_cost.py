@@ -3,7 +3,6 @@
 import re
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -149,7 +148,6 @@ def test_the_estimate_counts_the_network_that_runs_long(monkeypatch, capsys):
     assert_allclose(cost.estimate, longer, atol=4)
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux's /proc")
 def test_the_process_age_counts_from_its_start(monkeypatch):
     # This process imported the package (seconds) before the test ran; but it
     # is not the command: main() called from it counts from its own start.

@@ -4,7 +4,6 @@ beside the real time at its end."""
 # License: BSD-3-Clause
 
 import heapq
-import os
 import sys
 import time
 from collections import Counter
@@ -19,6 +18,7 @@ from .. import (
     AAEEmotionRegressor,
     SupervisedEmotionClassifier,
     SupervisedEmotionRegressor,
+    _clock,
 )
 from ._io import _plural
 
@@ -60,25 +60,17 @@ def _duration(seconds):
 
 
 def _age():
-    """Seconds since this process started (imports included), where the process
-    is the command itself (``aae-sklearn`` or ``python -m aae_sklearn``) and the
-    system says (Linux); else 0: a ``main()`` called from a longer-lived
-    process (a notebook, the tests) counts from its own start."""
+    """Seconds since the package began loading (its imports included), where
+    the process is the command itself (``aae-sklearn`` or ``python -m
+    aae_sklearn``); else 0: a ``main()`` called from a longer-lived process (a
+    notebook, the tests) counts from its own start."""
     program = Path(sys.argv[0])
     if program.name != "aae-sklearn" and program.parts[-2:] != (
         "aae_sklearn",
         "__main__.py",
     ):
         return 0.0
-    try:
-        with open("/proc/self/stat", encoding="ascii") as file:
-            # Field 22, counted after the command name (which may hold spaces).
-            started = int(file.read().rsplit(")", 1)[1].split()[19])
-        with open("/proc/uptime", encoding="ascii") as file:
-            uptime = float(file.read().split()[0])
-        return max(0.0, uptime - started / os.sysconf("SC_CLK_TCK"))
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0.0
+    return time.perf_counter() - _clock.STARTED
 
 
 def _epochs(model):
