@@ -8,7 +8,7 @@ import pytest
 from hypothesis import settings
 
 from aae_sklearn import AAEEmotionRegressor
-from aae_sklearn.datasets import make_emotion_regression
+from aae_sklearn.datasets import load_ravdess_features, make_emotion_regression
 
 # CI explores the same examples on every run, so that a red run is reproducible.
 settings.register_profile("ci", derandomize=True, deadline=None)
@@ -58,6 +58,16 @@ def as_object_array(sequences):
     for i, s in enumerate(sequences):
         out[i] = s
     return out
+
+
+def bundled_table(folder, actors):
+    """The bundled RAVDESS rows of ``actors`` 1 to ``actors`` as ``folder``/ravdess.csv,
+    the actors in a ``speaker`` column; returns its path."""
+    frame = load_ravdess_features().frame
+    rows = frame[frame["actor"] <= actors].rename(columns={"actor": "speaker"})
+    path = folder / "ravdess.csv"
+    rows.to_csv(path, index=False)
+    return path
 
 
 @pytest.fixture

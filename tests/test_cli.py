@@ -38,6 +38,8 @@ from aae_sklearn.exceptions import (
     TrainingInterruptedWarning,
 )
 
+from .conftest import bundled_table
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 FAST = ["--max-iter", "2", "-q"]
@@ -60,11 +62,7 @@ def _no_leftovers(folder):
 @pytest.fixture(scope="module")
 def bundled_csv(tmp_path_factory):
     """240 rows (4 actors) of the bundled table, actors in a ``speaker`` column."""
-    frame = load_ravdess_features().frame
-    rows = frame[frame["actor"] <= 4].rename(columns={"actor": "speaker"})
-    path = tmp_path_factory.mktemp("tables") / "ravdess.csv"
-    rows.to_csv(path, index=False)
-    return path
+    return bundled_table(tmp_path_factory.mktemp("tables"), actors=4)
 
 
 def _copy_ravdess(ravdess_root, root, actors, pick):

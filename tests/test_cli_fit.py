@@ -14,6 +14,7 @@ from aae_sklearn.cli._fit import SETTINGS_KEY
 from aae_sklearn.datasets import load_ravdess_features
 from aae_sklearn.features import GroupStandardScaler
 
+from .conftest import bundled_table
 from .test_cli import _copy_ravdess, _error_line
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -26,11 +27,7 @@ TARGETS = ["valence", "activation", "dominance"]
 @pytest.fixture(scope="module")
 def table_csv(tmp_path_factory):
     """120 rows (2 actors) of the bundled table, actors in a ``speaker`` column."""
-    frame = load_ravdess_features().frame
-    rows = frame[frame["actor"] <= 2].rename(columns={"actor": "speaker"})
-    path = tmp_path_factory.mktemp("tables") / "ravdess.csv"
-    rows.to_csv(path, index=False)
-    return path
+    return bundled_table(tmp_path_factory.mktemp("tables"), actors=2)
 
 
 def _settings(path):

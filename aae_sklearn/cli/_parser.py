@@ -123,12 +123,7 @@ def _parser():
         help="unlabeled speech for every AAE fit (X_unlabeled): bundled keywords, "
         "tables or audio folders, as --data",
     )
-    cmp.add_argument(
-        "--task",
-        choices=["dimensions", "categories"],
-        default="dimensions",
-        help="valence, activation, dominance; or emotion classes (dimensions)",
-    )
+    _training_options(cmp)
     cmp.add_argument(
         "--features",
         choices=["egemaps", "frames", "ssl"],
@@ -157,13 +152,6 @@ def _parser():
         type=_at_least(1),
         help="epochs of the networks (their default, 100)",
     )
-    cmp.add_argument("--random-state", type=int, default=0, help="seed (0)")
-    cmp.add_argument(
-        "--normalize",
-        choices=["speaker", "corpus", "none"],
-        default="speaker",
-        help="standardise each speaker's (or corpus's) features on its own (speaker)",
-    )
     cmp.add_argument(
         "--baselines",
         action="store_true",
@@ -182,18 +170,6 @@ def _parser():
         "--resume",
         action="store_true",
         help="finish the stopped run in --out, keeping its finished fits",
-    )
-    cmp.add_argument(
-        "--cache",
-        default=str(default_cache()),
-        metavar="DIR",
-        help="keep the features of audio folders here, or 'none' "
-        "($AAE_SKLEARN_CACHE, or ~/.cache/aae-sklearn)",
-    )
-    cmp.add_argument(
-        "--device",
-        default="cpu",
-        help="torch device of the networks: cpu, cuda, cuda:1, auto (cpu)",
     )
 
     ext = command(
@@ -221,12 +197,7 @@ def _parser():
         metavar="DATA",
         help=f"{', '.join(BUNDLED)}, a .csv/.parquet table or a corpus folder",
     )
-    fit.add_argument(
-        "--task",
-        choices=["dimensions", "categories"],
-        default="dimensions",
-        help="valence, activation, dominance; or emotion classes (dimensions)",
-    )
+    _training_options(fit)
     fit.add_argument(
         "--targets",
         metavar="COLUMNS",
@@ -238,13 +209,6 @@ def _parser():
         choices=["aae", "supervised"],
         default="aae",
         help="the autoencoder, or its supervised baseline (aae)",
-    )
-    fit.add_argument(
-        "--normalize",
-        choices=["speaker", "corpus", "none"],
-        default="speaker",
-        help="standardise each speaker's features on their own, all rows as one, "
-        "or not (speaker)",
     )
     fit.add_argument(
         "--group-column",
@@ -260,16 +224,6 @@ def _parser():
     )
     fit.add_argument(
         "--max-iter", type=_at_least(1), help="epochs (the estimator's default, 100)"
-    )
-    fit.add_argument("--random-state", type=int, default=0, help="seed (0)")
-    fit.add_argument(
-        "--device", default="cpu", help="torch device: cpu, cuda, auto (cpu)"
-    )
-    fit.add_argument(
-        "--cache",
-        default=str(default_cache()),
-        metavar="DIR",
-        help="keep the features of a corpus folder here, or 'none' (as compare)",
     )
     fit.add_argument(
         "--verbose", action="store_true", help="show the losses of each epoch"
@@ -301,3 +255,34 @@ def _parser():
     _add_extraction_jobs(pred, "extraction workers (2)")
     pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
+
+
+def _training_options(parser):
+    """The options that ``compare`` and ``fit`` share: what to learn, how to
+    normalise the features, the seed, the device and the feature cache."""
+    parser.add_argument(
+        "--task",
+        choices=["dimensions", "categories"],
+        default="dimensions",
+        help="valence, activation, dominance; or emotion classes (dimensions)",
+    )
+    parser.add_argument(
+        "--normalize",
+        choices=["speaker", "corpus", "none"],
+        default="speaker",
+        help="standardise each speaker's features on their own, all rows as one, "
+        "or not (speaker)",
+    )
+    parser.add_argument("--random-state", type=int, default=0, help="seed (0)")
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device of the networks: cpu, cuda, cuda:1, auto (cpu)",
+    )
+    parser.add_argument(
+        "--cache",
+        default=str(default_cache()),
+        metavar="DIR",
+        help="keep the features of audio folders here, or 'none' "
+        "($AAE_SKLEARN_CACHE, or ~/.cache/aae-sklearn)",
+    )
