@@ -157,6 +157,7 @@ class AAEEmotionRegressor(
         checkpoint_every=10,
         scoring="ccc",
         device="cpu",
+        n_threads="auto",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -196,6 +197,7 @@ class AAEEmotionRegressor(
         self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -153,6 +153,7 @@ class AAEEmotionClassifier(
         checkpoint_every=10,
         scoring="balanced_accuracy",
         device="cpu",
+        n_threads="auto",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -192,6 +193,7 @@ class AAEEmotionClassifier(
         self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -24,6 +24,7 @@ from ._training import (
     run,
     start,
     torch_seed,
+    torch_threads,
 )
 from ._validation import (
     METRICS,
@@ -255,7 +256,18 @@ class _BaseEmotionEstimator(BaseEstimator):
             feature_names=names,
         )
 
-    def _fit(self, X, y, X_unlabeled=None, *, labeled_only=False, n_outputs=None):
+    def _n_threads(self):
+        """torch's intra-op threads for this estimator's work (None: as set)."""
+        return 1 if self.n_threads == "auto" else self.n_threads
+
+    def _fit(self, X, y, X_unlabeled=None, **kwargs):
+        """:meth:`_fit_threads` with torch's threads set by ``n_threads``."""
+        with torch_threads(self._n_threads()):
+            return self._fit_threads(X, y, X_unlabeled, **kwargs)
+
+    def _fit_threads(
+        self, X, y, X_unlabeled=None, *, labeled_only=False, n_outputs=None
+    ):
         """Validate, scale, split, build or reuse the net, and train.
 
         ``n_outputs`` given (``y`` ignored): one pass of the unsupervised phases
@@ -362,9 +374,10 @@ class _BaseEmotionEstimator(BaseEstimator):
         check_is_fitted(self)
         Xs = self._scale_X(self._validate_X(X, reset=False), warn=True)
         idx, out = [], []
-        for rows, arrays in Xs.chunks(_PREDICT_BATCH[Xs.kind]):
-            idx.append(rows)
-            out.append(self.net_.encode(*self._inputs_of(arrays)))
+        with torch_threads(self._n_threads()):
+            for rows, arrays in Xs.chunks(_PREDICT_BATCH[Xs.kind]):
+                idx.append(rows)
+                out.append(self.net_.encode(*self._inputs_of(arrays)))
         code = np.empty((len(Xs), out[0].shape[1]))
         code[np.concatenate(idx)] = np.concatenate(out)
         if not np.isfinite(code).all():

@@ -88,6 +88,14 @@ _COMMON_PARAMS_DOC = """
     device : str, default="cpu"
         torch device to train on: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA
         where available).
+    n_threads : int, "auto" or None, default="auto"
+        torch's intra-op CPU threads during ``fit``, ``predict`` and
+        ``transform``; the caller's setting is restored afterwards. "auto" is
+        one thread: these networks are too small to gain from a second one,
+        and two threads that wait on each other slow a fit down several times
+        whenever another process uses a core. A given setting gives the same
+        results on a busy or an idle machine. None leaves torch's setting
+        (``torch.get_num_threads()``) as it is.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout, prior sampling and the
         validation split. torch's global generators are left as they were.

@@ -74,6 +74,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         checkpoint_every=10,
         scoring="ccc",
         device="cpu",
+        n_threads="auto",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -98,6 +99,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -80,6 +80,7 @@ class SupervisedEmotionClassifier(
         checkpoint_every=10,
         scoring="balanced_accuracy",
         device="cpu",
+        n_threads="auto",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -104,6 +105,7 @@ class SupervisedEmotionClassifier(
         self.checkpoint_every = checkpoint_every
         self.scoring = scoring
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -48,6 +48,11 @@ PARAMETER_CONSTRAINTS = {
     "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
     "scoring": [StrOptions(set(METRICS)), callable],
     "device": [str],
+    "n_threads": [
+        Interval(Integral, 1, None, closed="left"),
+        StrOptions({"auto"}),
+        None,
+    ],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],

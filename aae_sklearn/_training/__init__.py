@@ -14,7 +14,7 @@ from ._callbacks import (
 from ._checkpoint import Checkpoint, fingerprint
 from ._classifier_nets import AAEClassifierNet, SupervisedClassifierNet
 from ._data import Batches, DivergenceError, ccc_loss, reconstruction_loss
-from ._device import resolve_device, torch_seed
+from ._device import resolve_device, torch_seed, torch_threads
 from ._nets import SupervisedNet
 from ._run import DIVERGED, INTERRUPTED, MAX_ITER, PLATEAU, RunResult, run, start
 
@@ -43,4 +43,5 @@ __all__ = [
     "run",
     "start",
     "torch_seed",
+    "torch_threads",
 ]

@@ -1,4 +1,4 @@
-"""Devices and seeding for torch work."""
+"""Devices, CPU threads and seeding for torch work."""
 
 # License: BSD-3-Clause
 
@@ -35,3 +35,22 @@ def torch_seed(seed, device):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+@contextmanager
+def torch_threads(n_threads):
+    """torch's intra-op threads set to ``n_threads`` inside (None: left as they
+    are), and the caller's number restored on exit.
+
+    The setting is global to the process: estimators fitted at once in threads
+    of one process share it.
+    """
+    before = torch.get_num_threads()
+    if n_threads is None or n_threads == before:
+        yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
