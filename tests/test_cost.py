@@ -127,7 +127,8 @@ def test_the_estimate_sums_the_fits_as_the_workers_share_them(
     assert_allclose(cost.estimate, expected, atol=0.5)
     line = capsys.readouterr().err
     assert line.startswith(
-        f"aae-sklearn: 6 fits to run (3 AAE, 3 Ridge), {jobs} at a time: about "
+        f"aae-sklearn: 6 fits to run (3 AAE, 3 Ridge), {jobs} at a time with 1 "
+        f"torch thread each: about "
         f"{_duration(cost.estimate)} in all on this machine (estimated from "
         "timings on the first fold, the networks running all their 10 epochs)."
     )

@@ -139,12 +139,14 @@ class RunCost:
     since the process started, and the time ``min(jobs, CPUs)`` workers take
     to get through the fits still to run, handed out in order, on average over
     draws of the networks' epochs; ``--out`` adds :data:`WRITING`.
-    :meth:`say_took` says it again beside the real duration.
+    :meth:`say_took` says it again beside the real duration. ``threads`` is
+    ``--threads``: the timed fits ran with it, and the line says it.
     """
 
-    def __init__(self, jobs, out=None):
+    def __init__(self, jobs, out=None, threads="auto"):
         self.start = time.perf_counter() - _age()
         self.jobs = jobs
+        self.threads = 1 if threads == "auto" else threads
         self.writing = WRITING if out is not None else 0.0
         self.estimate = None
 
@@ -186,7 +188,8 @@ class RunCost:
         epochs = _epochs_said(models, timings)
         print(
             f"aae-sklearn: {_plural(len(todo), 'fit')} to run ({fits}), "
-            f"{self.jobs} at a time: about {_duration(self.estimate)} in all on "
+            f"{self.jobs} at a time with {_plural(self.threads, 'torch thread')} "
+            f"each: about {_duration(self.estimate)} in all on "
             f"this machine (estimated from timings on the first fold{epochs}).",
             file=sys.stderr,
         )
