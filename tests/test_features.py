@@ -3,6 +3,7 @@
 import io
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -124,6 +125,68 @@ def test_read_audio_resamples_and_downmixes(tmp_path):
 def test_read_audio_scales_integer_samples():
     pcm = (sine() * 32767).astype(np.int16)
     assert_allclose(read_audio((pcm, SR)), pcm / 32768, rtol=1e-6)
+
+
+def full_scale(kind, seconds=1.0, sr=44100):
+    """Full-scale audio, whose resampling overshoots [-1, 1]: a square wave, a
+    clipped sawtooth or clipped noise."""
+    t = np.arange(round(seconds * sr)) / sr
+    if kind == "square":
+        return np.sign(np.sin(2 * np.pi * 220 * t))
+    if kind == "saw":
+        return np.clip(3 * (2 * (150 * t % 1) - 1), -1, 1)
+    return np.clip(np.random.default_rng(0).normal(scale=0.7, size=t.size), -1, 1)
+
+
+@pytest.fixture
+def loud_folder(tmp_path):
+    """Full-scale 16-bit WAV files at 44.1 kHz, as a CD-rate corpus holds."""
+    folder = tmp_path / "loud"
+    folder.mkdir()
+    for kind in ("square", "saw", "noise"):
+        sf.write(folder / f"{kind}.wav", full_scale(kind), 44100, subtype="PCM_16")
+    return folder
+
+
+def test_resampling_keeps_full_scale_files_in_range(loud_folder):
+    for path in sorted(loud_folder.iterdir()):
+        stored, _ = sf.read(path)
+        assert np.abs(stored).max() <= 1
+        # The resampling filter alone rings past full scale.
+        assert np.abs(resample_poly(stored, 160, 441)).max() > 1.05
+        signal = read_audio(path)
+        assert signal.shape == (SR,) and np.abs(signal).max() <= 1
+        assert_allclose(signal, np.clip(resample_poly(stored, 160, 441), -1, 1))
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMERS))
+def test_full_scale_files_at_another_rate_are_not_refused(loud_folder, name):
+    paths = sorted(loud_folder.iterdir())
+    features, kept = make(name, on_error="skip").extract(paths)
+    assert kept.tolist() == [0, 1, 2]
+    for item in features:
+        assert np.isfinite(item).all()
+
+
+@pytest.mark.parametrize("name", ["functionals", "egemaps_lld"])
+def test_the_range_is_checked_before_resampling(name):
+    """A signal outside [-1, 1] as given is refused at every rate, with its
+    own peak; resampling neither hides nor causes it."""
+    square = full_scale("square")
+    with pytest.raises(AudioError, match=r"item 0: samples outside .*\(peak 2\)"):
+        make(name).transform([(2 * square, 44100)])
+
+
+def test_extract_takes_full_scale_files_at_another_rate(loud_folder, tmp_path):
+    pytest.importorskip("opensmile")
+    from aae_sklearn.cli import main
+
+    out = tmp_path / "features.csv"
+    assert main(["extract", str(loud_folder), "-o", str(out), "-q"]) == 0
+    table = pd.read_csv(out)
+    names = [Path(file).name for file in table["file"]]
+    assert sorted(names) == ["noise.wav", "saw.wav", "square.wav"]
+    assert table.shape == (3, 1 + 88) and np.isfinite(table.iloc[:, 1:]).all().all()
 
 
 @pytest.mark.parametrize("problem", ["empty", "text", "zero-length", "missing"])

@@ -242,6 +242,20 @@ def test_audio_is_read_as_by_the_other_transformers(tiny, tmp_path):
     assert_allclose(embed.transform([(resampled, SR)])[0], from_pair, atol=1e-5)
 
 
+def test_full_scale_audio_at_another_rate(tiny, tmp_path):
+    """A full-scale 16-bit file at 44.1 kHz, which the resampling filter alone
+    takes past [-1, 1], is read within range and embedded."""
+    t = np.arange(44100) / 44100
+    path = tmp_path / "square.wav"
+    sf.write(path, np.sign(np.sin(2 * np.pi * 220 * t)), 44100, subtype="PCM_16")
+    signal = read_audio(path)
+    assert np.abs(signal).max() <= 1
+    embed = SSLEmbeddings(model=tiny["wavlm-layer"], on_error="skip")
+    features, kept = embed.extract([path])
+    assert kept.tolist() == [0] and np.isfinite(features).all()
+    assert_allclose(features, embed.transform([(signal, SR)]), atol=1e-5)
+
+
 def test_unreadable_audio_names_the_file(tiny, tmp_path):
     good = tmp_path / "good.wav"
     sf.write(good, clip(1), SR)
@@ -327,6 +341,57 @@ def test_an_unknown_hub_name_fails_offline():
         SSLEmbeddings(model="nobody/no-such-model").fit([(clip(1), SR)])
 
 
+def _spy_loaders(monkeypatch, online=True):
+    """Record the keyword arguments of every from_pretrained of transformers;
+    a load that may go online fails at once instead (``online=False``), so that
+    nothing reaches the network."""
+    calls = []
+    for name in ("AutoConfig", "AutoFeatureExtractor", "AutoModel"):
+        loader = getattr(transformers, name)
+
+        def spy(model, *, _real=loader.from_pretrained, **kwargs):
+            calls.append(kwargs)
+            if not (online or kwargs.get("local_files_only")):
+                raise OSError("no network here")
+            return _real(model, **kwargs)
+
+        monkeypatch.setattr(loader, "from_pretrained", spy)
+    return calls
+
+
+def test_hf_hub_offline_keeps_every_load_local(tiny, tmp_path, monkeypatch):
+    """HF_HUB_OFFLINE=1 holds even where it was set after transformers read its
+    environment: every load asks for local files only."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    calls = _spy_loaders(monkeypatch, online=False)
+    folder = shutil.copytree(tiny["wavlm-layer"], tmp_path / "model")
+    assert SSLEmbeddings(model=folder).fit_transform([(clip(1), SR)]).shape == (
+        1,
+        2 * HIDDEN,
+    )
+    with pytest.raises(ValueError, match="HF_HUB_OFFLINE is set, so the hub was not"):
+        SSLEmbeddings(model="nobody/no-such-model").fit([(clip(1), SR)])
+    assert len(calls) >= 4  # the folder's three files, then the name's config
+    assert all(call.get("local_files_only") is True for call in calls)
+
+
+def test_a_hub_name_that_cannot_be_loaded_names_the_offline_recipe(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    calls = _spy_loaders(monkeypatch, online=False)
+    with pytest.raises(ValueError) as error:
+        SSLEmbeddings(model="nobody/no-such-model").fit([(clip(1), SR)])
+    assert calls == [{}]
+    message = str(error.value)
+    assert "neither a local folder nor a model that transformers could find" in message
+    for step in (
+        "AutoModel.from_pretrained('nobody/no-such-model').save_pretrained(DIR)",
+        "AutoFeatureExtractor.from_pretrained('nobody/no-such-model')"
+        ".save_pretrained(DIR)",
+        "copy the folder DIR over, and pass DIR as the model",
+    ):
+        assert step in message
+
+
 def test_a_model_saved_again_is_read_again(tmp_path):
     folder = tmp_path / "model"
     signal = [(clip(1), SR)]
@@ -401,6 +466,24 @@ def test_extract_writes_the_mean_and_std_of_a_layer(tiny, sample, tmp_path):
         table["file"]
     )
     assert_allclose(table.iloc[:, 1:].to_numpy(), direct, rtol=1e-5, atol=1e-6)
+
+
+def test_extract_says_where_it_loads_the_model_from(tiny, sample, tmp_path, capsys):
+    """One line before the progress bar, which waits on the model."""
+    folder = tiny["wavlm-layer"]
+    argv = ["extract", str(sample), "--features", "ssl", "--ssl-model"]
+    assert main([*argv, folder, "-o", str(tmp_path / "a.csv")]) == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == f"aae-sklearn: loading the model from the folder {folder}"
+
+    out = tmp_path / "b.csv"
+    assert main([*argv, "nobody/no-such-model", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "aae-sklearn: loading the model nobody/no-such-model from the Hugging Face "
+        "cache (HF_HUB_OFFLINE is set: no download)\n"
+    )
+    assert "save_pretrained(DIR)" in err and not out.exists()
 
 
 @pytest.mark.slow

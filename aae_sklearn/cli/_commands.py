@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import load
 from ..features import OpenSmileFunctionals
+from ..features._ssl_model import loading_message
 from ._corpora import _audio_corpus
 from ._fit import NORMALIZATIONS, _group_column, _normalized, model_settings
 from ._io import (
@@ -47,6 +48,8 @@ def _run_extract(args):
             items, args.features, args.n_jobs, args.skip_bad, args.quiet
         )
     else:
+        if not args.quiet:  # a hub name can wait on the network before the bar
+            print(f"aae-sklearn: {loading_message(ssl.model)}", file=sys.stderr)
         values, kept, names = _embeddings(
             items, ssl, "vectors", args.skip_bad, args.quiet
         )

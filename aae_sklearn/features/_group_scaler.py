@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._warn import warn
 from ..exceptions import SingleRowGroupWarning
 
 
@@ -161,8 +162,7 @@ class GroupStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             moments = [self._moments(X[inverse == k]) for k in range(len(counts))]
             self.mean_ = np.array([mean for mean, _ in moments])
             self.scale_ = np.array([scale for _, scale in moments])
-            # The user's call is 4 frames up: past the helper, fit, _fit_context.
-            _warn_single_rows(self.groups_, counts, "fit", stacklevel=4)
+            _warn_single_rows(self.groups_, counts, "fit")
         self.n_groups_ = len(self.mean_)
         return self
 
@@ -323,8 +323,7 @@ class GroupStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
                 new.append(j)
                 mean, scale = self._moments(X[rows])
             out[rows] = (X[rows] - mean) / scale
-        # 5 frames up: past the helper, this, transform and set_output's wrapper.
-        _warn_single_rows(labels[new], counts[new], "transform", stacklevel=5)
+        _warn_single_rows(labels[new], counts[new], "transform")
         return out
 
     def __sklearn_tags__(self):
@@ -345,7 +344,7 @@ def _index_groups(groups):
         ) from exc
 
 
-def _warn_single_rows(labels, counts, method, stacklevel):
+def _warn_single_rows(labels, counts, method):
     """Warn about the groups of a single row, whose scale cannot be estimated."""
     single = labels[counts == 1].tolist()
     if not single:
@@ -355,10 +354,9 @@ def _warn_single_rows(labels, counts, method, stacklevel):
         if method == "transform"
         else ""
     )
-    warnings.warn(
+    warn(
         f"{len(single)} group(s) with a single row in {method}: {single}. Their "
         "mean is that row and their scale is 1 (a standard deviation needs two "
         f"rows){hint}.",
         SingleRowGroupWarning,
-        stacklevel=stacklevel,
     )

@@ -34,7 +34,13 @@ class SSLEmbeddings(_BaseAudioTransformer):
         A folder written by ``save_pretrained`` (the model's ``config.json`` and
         weights, and the feature extractor's ``preprocessor_config.json``), or
         the name of such a model on the Hugging Face hub, which
-        ``transformers`` downloads into its cache on first use. Its family must
+        ``transformers`` downloads into its cache on first use (with the
+        environment variable ``HF_HUB_OFFLINE=1``, it reads the cache only and
+        never asks the hub). Without network, save the model and its feature
+        extractor on a connected machine,
+        ``AutoModel.from_pretrained(name).save_pretrained(folder)`` and
+        ``AutoFeatureExtractor.from_pretrained(name).save_pretrained(folder)``,
+        copy the folder over and pass it. Its family must
         be ``"wav2vec2"``, ``"hubert"`` or ``"wavlm"``; fine-tuned models of
         these families (for speech recognition, say) give the hidden states of
         their base model.

@@ -4,6 +4,7 @@ with ``transformers``, cutting signals into chunks and batching them."""
 # License: BSD-3-Clause
 
 import importlib
+import os
 import re
 import warnings
 from functools import lru_cache
@@ -44,9 +45,47 @@ def model_files(model):
     return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
+def offline():
+    """The variable, ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE``, that asks
+    for models from the local cache only, without asking the hub; None if
+    neither is set."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(name, "").strip().upper() in {"1", "ON", "YES", "TRUE"}:
+            return name
+    return None
+
+
+def loading_message(model):
+    """What a program says before loading ``model``, which can take a while: a
+    hub name may wait on the network before transformers falls back to its
+    cache."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return f"loading the model from the folder {path}"
+    if offline():
+        where = f"the Hugging Face cache ({offline()} is set: no download)"
+    else:
+        where = (
+            "the Hugging Face hub, or its cache (with HF_HUB_OFFLINE=1, the cache only)"
+        )
+    return f"loading the model {model} from {where}"
+
+
+def _offline_recipe(model):
+    """How to bring a hub model to a machine without network."""
+    return (
+        "To use it without network: on a connected machine run "
+        "`from transformers import AutoFeatureExtractor, AutoModel; "
+        f"AutoModel.from_pretrained({model!r}).save_pretrained(DIR); "
+        f"AutoFeatureExtractor.from_pretrained({model!r}).save_pretrained(DIR)`, "
+        "copy the folder DIR over, and pass DIR as the model."
+    )
+
+
 def _from_pretrained(loader, model, needs="config.json", writer="model"):
     """``loader.from_pretrained(model)``, or a ValueError naming the model (and,
-    for a folder, the file ``needs`` it lacks, that ``writer`` saves)."""
+    for a folder, the file ``needs`` it lacks, that ``writer`` saves; for a hub
+    name, how to use it offline). With :func:`offline`, only local files."""
     path = Path(model).expanduser()
     if path.is_file():
         raise ValueError(
@@ -61,16 +100,30 @@ def _from_pretrained(loader, model, needs="config.json", writer="model"):
             f"Cannot load the model {model!r}: the folder has no {needs}; save "
             f"the {writer} there with its save_pretrained(folder)."
         )
+    # transformers reads HF_HUB_OFFLINE once, when it is imported; passing
+    # local_files_only keeps it off the network whenever the variable is set.
+    options = {"local_files_only": True} if offline() else {}
     try:
-        return loader.from_pretrained(str(path) if path.is_dir() else str(model))
-    except (OSError, ValueError, KeyError) as exc:
-        where = (
-            "the folder holds no model that transformers can read"
-            if path.is_dir()
-            else "it is neither a local folder nor a model that transformers "
-            "could find on the Hugging Face hub (or in its cache, offline)"
+        return loader.from_pretrained(
+            str(path) if path.is_dir() else str(model), **options
         )
-        raise ValueError(f"Cannot load the model {model!r}: {where} ({exc}).") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        if path.is_dir():
+            where = "the folder holds no model that transformers can read"
+        elif options:
+            where = (
+                "it is neither a local folder nor a model in the Hugging Face "
+                f"cache ({offline()} is set, so the hub was not asked)"
+            )
+        else:
+            where = (
+                "it is neither a local folder nor a model that transformers "
+                "could find on the Hugging Face hub or in its cache"
+            )
+        message = f"Cannot load the model {model!r}: {where} ({exc})."
+        if not path.is_dir():
+            message += " " + _offline_recipe(model)
+        raise ValueError(message) from exc
 
 
 @lru_cache(maxsize=8)
