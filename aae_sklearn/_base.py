@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _persistence
 from ._docstrings import SAVE_DOC
 from ._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
+from ._model_file import FITTED_ATTRIBUTES
 from ._networks import make_encoder
 from ._reports import report_run
 from ._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
@@ -41,30 +42,13 @@ from ._validation import (
 
 _PREDICT_BATCH = {"vectors": 4096, "sequences": 256}
 # Parameters that may change between an interrupted fit and its resumption.
-_RESUMABLE = {"max_iter", "verbose", "checkpoint", "checkpoint_every", "device"}
-# The fitted state: what fit sets (and a fresh fit clears), save writes and load
-# reads. "json": a value in the model file's document; "array": a tensor;
-# "scaler": the quantile map, as its quantiles; the history and the networks
-# are written as tensors of their own.
-FITTED_ATTRIBUTES = {
-    "n_features_in_": "json",
-    "feature_names_in_": "json",
-    "n_outputs_": "json",
-    "target_names_": "json",
-    "n_iter_": "json",
-    "best_score_": "json",
-    "_input_kind": "json",
-    "_encoder_kind": "json",
-    "_y_ndim": "json",
-    "_device": "json",
-    "_n_features_out": "json",
-    "_x_mean": "array",
-    "_x_scale": "array",
-    "_y_mean": "array",
-    "_y_scale": "array",
-    "_x_quantiles": "scaler",
-    "history_": "history",
-    "net_": "net",
+_RESUMABLE = {
+    "max_iter",
+    "verbose",
+    "checkpoint",
+    "checkpoint_every",
+    "device",
+    "n_threads",
 }
 
 
@@ -256,18 +240,12 @@ class _BaseEmotionEstimator(BaseEstimator):
             feature_names=names,
         )
 
-    def _n_threads(self):
-        """torch's intra-op threads for this estimator's work (None: as set)."""
-        return 1 if self.n_threads == "auto" else self.n_threads
+    def _fit(self, *args, **kwargs):
+        """:meth:`_fit_data` with torch's threads set by ``n_threads``."""
+        with torch_threads(self.n_threads):
+            return self._fit_data(*args, **kwargs)
 
-    def _fit(self, X, y, X_unlabeled=None, **kwargs):
-        """:meth:`_fit_threads` with torch's threads set by ``n_threads``."""
-        with torch_threads(self._n_threads()):
-            return self._fit_threads(X, y, X_unlabeled, **kwargs)
-
-    def _fit_threads(
-        self, X, y, X_unlabeled=None, *, labeled_only=False, n_outputs=None
-    ):
+    def _fit_data(self, X, y, X_unlabeled=None, *, labeled_only=False, n_outputs=None):
         """Validate, scale, split, build or reuse the net, and train.
 
         ``n_outputs`` given (``y`` ignored): one pass of the unsupervised phases
@@ -374,7 +352,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         check_is_fitted(self)
         Xs = self._scale_X(self._validate_X(X, reset=False), warn=True)
         idx, out = [], []
-        with torch_threads(self._n_threads()):
+        with torch_threads(self.n_threads):
             for rows, arrays in Xs.chunks(_PREDICT_BATCH[Xs.kind]):
                 idx.append(rows)
                 out.append(self.net_.encode(*self._inputs_of(arrays)))

@@ -31,6 +31,31 @@ from safetensors import SafetensorError, safe_open
 
 from ._networks import CategoricalPrior, EmpiricalPrior, GaussianPrior, UniformPrior
 
+# The fitted state: what fit sets (and a fresh fit clears), save writes and load
+# reads. "json": a value in the model file's document; "array": a tensor;
+# "scaler": the quantile map, as its quantiles; the history and the networks
+# are written as tensors of their own.
+FITTED_ATTRIBUTES = {
+    "n_features_in_": "json",
+    "feature_names_in_": "json",
+    "n_outputs_": "json",
+    "target_names_": "json",
+    "n_iter_": "json",
+    "best_score_": "json",
+    "_input_kind": "json",
+    "_encoder_kind": "json",
+    "_y_ndim": "json",
+    "_device": "json",
+    "_n_features_out": "json",
+    "_x_mean": "array",
+    "_x_scale": "array",
+    "_y_mean": "array",
+    "_y_scale": "array",
+    "_x_quantiles": "scaler",
+    "history_": "history",
+    "net_": "net",
+}
+
 FORMAT = "aae_sklearn.model"
 FORMAT_VERSION = 1
 KEY = "aae_sklearn"

@@ -165,7 +165,9 @@ def main():
                         else:
                             result = one_fit(Estimator, X, y, seed, settings)
                         row = dict(zip(KEY, key, strict=True))
-                        row.update(zip(["seconds", "epochs", "digest"], result))
+                        row.update(
+                            zip(["seconds", "epochs", "digest"], result, strict=True)
+                        )
                         print(row, flush=True)
                         pd.DataFrame([row]).to_csv(
                             args.out,
