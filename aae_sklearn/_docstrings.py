@@ -77,9 +77,9 @@ _COMMON_PARAMS_DOC = """
         when a (cold) ``fit`` starts, training resumes from it, and ends as an
         uninterrupted fit with the same ``random_state`` would; a file written
         for other data or parameters (other than ``max_iter``, ``verbose``,
-        ``device``, ``n_threads`` and the checkpoint settings) is an error. Delete it to start
-        afresh. Read with ``torch.load(weights_only=True)``, which loads no
-        code.
+        ``device``, ``n_threads`` and the checkpoint settings) is an error.
+        Delete it to start afresh. Read with ``torch.load(weights_only=True)``,
+        which loads no code.
     checkpoint_every : int, default=10
         Epochs between two checkpoints.
     scoring : {"ccc", "r2", "neg_mean_squared_error"} or callable, default="ccc"
