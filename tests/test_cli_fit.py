@@ -11,7 +11,7 @@ from safetensors import safe_open
 import aae_sklearn
 from aae_sklearn.cli import main
 from aae_sklearn.cli._fit import SETTINGS_KEY
-from aae_sklearn.datasets import load_ravdess_features
+from aae_sklearn.datasets import load_emodb_features, load_ravdess_features
 from aae_sklearn.features import GroupStandardScaler
 
 from .conftest import bundled_table
@@ -137,6 +137,34 @@ def test_predict_needs_the_speakers_of_a_per_speaker_model(table_csv, tmp_path, 
     argv = ["predict", str(model_path), str(tmp_path / "row.csv"), "-o", str(out)]
     assert main([*argv, "--single-speaker"]) == 1
     assert "one row" in _error_line(capsys)
+
+
+def test_predict_names_an_input_that_does_not_exist(table_csv, tmp_path, capsys):
+    """Not a folder whose speakers are unknown: no such path."""
+    model_path = tmp_path / "m.safetensors"
+    _fit(table_csv, model_path)
+    missing = tmp_path / "no_such_folder"
+    argv = ["predict", str(model_path), str(missing), "-o", str(tmp_path / "p.csv")]
+    assert main(argv) == 1
+    assert _error_line(capsys) == (
+        f"aae-sklearn: error: {missing}: no such file or folder.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "keyword, load",
+    [("bundled", load_ravdess_features), ("bundled-emodb", load_emodb_features)],
+)
+def test_predict_reads_the_bundled_tables_as_fit(keyword, load, table_csv, tmp_path):
+    """The keywords of fit's DATA; each speaker standardised on their own rows."""
+    model_path = tmp_path / "m.safetensors"
+    model = _fit(table_csv, model_path)
+    predicted = _predict(model_path, keyword, tmp_path / "p.csv")
+    bundled = load()
+    assert predicted["file"].tolist() == bundled.frame["file"].tolist()
+    X = GroupStandardScaler().fit_transform(bundled.data, groups=bundled.groups)
+    y_pred = model.predict(pd.DataFrame(X, columns=FEATURES))
+    assert_allclose(predicted[TARGETS], y_pred, rtol=1e-6)
 
 
 def test_predict_options_of_speakers_need_a_per_speaker_model(

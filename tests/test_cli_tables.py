@@ -91,16 +91,35 @@ def test_a_column_of_decimal_commas_is_no_metadata(table, tmp_path, capsys):
 
 
 def test_text_columns_of_metadata_are_left_out(table, tmp_path):
-    """The corpus loaders' columns, and any other text column, are metadata."""
+    """The columns of text that the corpus loaders write are metadata."""
     source = tmp_path / "metadata.csv"
-    extra = table.assign(notes="loud room", corpus="ravdess", take="2b")
-    extra.loc[extra.index[::3], "notes"] = None
+    extra = table.assign(text="Kids are talking", gender="female", dialog="d1")
+    extra.loc[extra.index[::3], "text"] = None
     extra.to_csv(source, index=False)
     path = tmp_path / "m.safetensors"
     argv = ["fit", str(source), "--model", "supervised", "-o", str(path)]
     assert main([*argv, *FAST]) == 0
     names = load_ravdess_features().feature_names
     assert aae_sklearn.load(path).feature_names_in_.tolist() == names
+
+
+@pytest.mark.parametrize("command", ["fit", "compare", "predict"])
+@pytest.mark.parametrize("column", [COLUMN, "notes"])
+def test_a_column_of_text_is_no_feature_and_no_metadata(
+    command, column, table, model, tmp_path, capsys
+):
+    """Neither numbers nor a column of the corpus loaders: fit fails as predict
+    does, rather than leaving out a feature (or a note) in silence."""
+    source = tmp_path / "text.csv"
+    table.assign(**{column: "loud room"}).to_csv(source, index=False)
+    options = ["-q"] if command == "predict" else FAST
+    assert main([*_argv(command, source, model, tmp_path), *options]) == 1
+    err = _error_line(capsys)
+    assert err.startswith(
+        f"aae-sklearn: error: {source}: column {column!r} holds text ('loud room' "
+        "on line 2): neither a feature (numbers) nor a metadata column"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["text.csv"]
 
 
 def test_a_text_cell_in_a_target_names_its_line(table, tmp_path, capsys):

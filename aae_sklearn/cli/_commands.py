@@ -12,8 +12,14 @@ import pandas as pd
 from .. import load
 from ..features import OpenSmileFunctionals
 from ..features._ssl_model import loading_message
-from ._corpora import _audio_corpus
-from ._fit import NORMALIZATIONS, _group_column, _normalized, model_settings
+from ._corpora import BUNDLED, _audio_corpus
+from ._fit import (
+    NORMALIZATIONS,
+    _group_column,
+    _input_table,
+    _normalized,
+    model_settings,
+)
 from ._io import (
     CORPORA,
     FEATURE_SETS,
@@ -25,7 +31,6 @@ from ._io import (
     _matrix,
     _names,
     _plural,
-    _read_table,
     _ssl_settings,
     _UsageError,
     _write_table,
@@ -116,6 +121,8 @@ _NEEDS_SPEAKERS = (
 def _audio_input(source, settings, feature_names, args):
     """Features, ids and speakers (None: one) of audio ``INPUT``; a corpus
     folder gives its speakers, which a per-speaker model needs."""
+    if not source.exists():
+        raise ValueError(f"{source}: no such file or folder.")
     groups = None
     if settings["normalize"] == "speaker" and not args.single_speaker:
         corpus = None
@@ -175,8 +182,8 @@ def _run_predict(args):
         )
     feature_names = model.feature_names_in_.tolist()
     source = Path(args.input)
-    if source.suffix.lower() in TABLE_SUFFIXES:
-        table = _read_table(source)
+    if args.input in BUNDLED or source.suffix.lower() in TABLE_SUFFIXES:
+        table = _input_table(args.input, settings, args.group_column)
         X = _matrix(table, feature_names, source)
         id_column = next((c for c in ("file", "id") if c in table.columns), None)
         ids = pd.DataFrame(

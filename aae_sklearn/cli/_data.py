@@ -113,8 +113,9 @@ def _compare_data(
     audio folder. The features of audio are kept in the folder ``cache``
     (None: not kept).
     Without ``labels`` (unlabeled speech), a table needs neither targets nor
-    the group column: y and the categories are then None, and so are the
-    groups of a table without the group column.
+    the group column, and an audio folder no corpus layout (its subfolders are
+    its speakers): y and the categories are then None, and so are the groups
+    of a table without the group column or a folder without subfolders.
     """
     if source in BUNDLED:
         load, corpus = BUNDLED[source]
@@ -131,15 +132,16 @@ def _compare_data(
         )
     path = Path(source)
     if path.is_dir():
-        corpus, name = _audio_corpus(path)
+        corpus, name = _audio_corpus(path, labels)
         features, names = _features(list(corpus.data), frame_kind, quiet, cache, ssl)
+        category = _category_column(corpus.frame)  # None: plain unlabeled audio
         return Bunch(
             source=str(path),
             name=name,
             data=features,
             target=corpus.target,
             groups=corpus.groups,
-            categories=corpus.frame[_category_column(corpus.frame)].to_numpy(),
+            categories=None if category is None else corpus.frame[category].to_numpy(),
             target_names=corpus.target_names,
             feature_names=names,
         )

@@ -39,12 +39,14 @@ statistics.
 --unlabeled SOURCE [SOURCE ...] gives every AAE fit (not the other models) the
 speech of other sources without their labels (X_unlabeled): each SOURCE is a
 bundled keyword, a table (its target columns ignored, its group column
-optional) or an audio folder, as --data, with the same feature columns; with
+optional) or an audio folder, as --data, or any folder of audio (its
+subfolders, if any, are its speakers), with the same feature columns; with
 --features frames, audio folders only. --data itself is refused (its test
 speakers would leak into training); with --test-data --adapt the test corpus
 joins the pool. --normalize speaker standardises each speaker of a source on
-its own statistics (a table without the group column as a whole), corpus each
-source (and, without --test-data, --data on each training fold's statistics).
+its own statistics (a table without the group column, or a folder without
+subfolders, as a whole), corpus each source (and, without --test-data, --data
+on each training fold's statistics).
 
 --normalize speaker (the default) standardises each speaker's (group's) features
 with that speaker's own mean and standard deviation, in every fold, before every
@@ -126,14 +128,14 @@ SpkrID, as the corpus loaders and 'extract --corpus' name them).
 Feature columns of a table: every numeric column except the targets (and
 valence, activation and dominance), the group column and the metadata columns
 of the corpus loaders (file, path, actor, speaker, emotion, start, end, ...);
-a text column is metadata unless most of
-its cells are numbers (then its other cells are an error). Targets: --targets
+any other column of text is an error, as in predict. Targets: --targets
 (valence, activation and dominance), or with --task categories the column of
 classes (emotion, category or EmoClass, or the one --targets names). Rows whose
 targets are empty are unlabeled, and the autoencoder learns from them too, as
-from the rows of --unlabeled (sources as DATA, each normalised on its own: per
-speaker where it has them). An audio folder gives eGeMAPS functionals; for
-frame sequences or embeddings, use compare or the Python API.
+from the rows of --unlabeled (sources as DATA, or any folder of audio, its
+subfolders its speakers; each normalised on its own: per speaker where it has
+them). An audio folder gives eGeMAPS functionals; for frame sequences or
+embeddings, use compare or the Python API.
 
 MODEL is a safetensors file (weights, and the parameters, feature and target
 names and the normalisation as JSON), which 'predict' and aae_sklearn.load()
@@ -148,11 +150,12 @@ examples:
   aae-sklearn predict aae.safetensors path/to/emodb -o predictions.csv
   aae-sklearn predict aae.safetensors one_speaker/ --single-speaker -o p.csv
 
-INPUT is a .csv/.parquet table holding the model's feature columns, or audio (a
-folder, a file or a list of paths) whose openSMILE functionals are extracted
-first. The output has a file (or id) column and one column per target; for
-emotion classes, the class, its probability and that of every class
-(probability_<class>).
+INPUT is a .csv/.parquet table holding the model's feature columns (read as
+fit reads DATA: a column of text that is no metadata is an error), a bundled
+keyword (bundled, bundled-emodb, bundled-nemo), or audio (a folder, a file or a
+list of paths) whose openSMILE functionals are extracted first. The output has
+a file (or id) column and one column per target; for emotion classes, the
+class, its probability and that of every class (probability_<class>).
 
 A model fitted with --normalize speaker (fit's default) standardises each
 speaker's rows of INPUT with their own mean and standard deviation, as fit did

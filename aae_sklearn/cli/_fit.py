@@ -160,6 +160,20 @@ def _fit_data(args, task, cache):
     )
 
 
+def _input_table(source, settings, group_column):
+    """The table ``INPUT`` of ``predict``: that of a bundled keyword, as fit
+    reads it, or a file read by the rule of fit's tables
+    (:func:`_feature_columns`), the model's targets and speakers
+    (``settings``, ``group_column``: ``--group-column``) left out."""
+    if source in BUNDLED:
+        return BUNDLED[source][0]().frame
+    table = _read_table(source)
+    targets = settings["targets"] or []
+    exclude = {*TARGETS, *targets, settings["group_column"], group_column}
+    _feature_columns(table, exclude, source)
+    return table
+
+
 def _normalized(X, groups, normalize):
     """``X`` with each group (``groups``; None or ``normalize="corpus"``: all
     rows as one) standardised on its own rows, or as it is for "none"."""
@@ -181,10 +195,11 @@ def _require_speakers(data, args):
         )
 
 
-def _pool(args, feature_names, cache):
+def _pool(args, labeled, cache):
     """The rows of ``--unlabeled``, each source normalised on its own (per
-    speaker where it knows them), with the columns ``feature_names``."""
-    parts = []
+    speaker where it knows them), with the feature columns of ``labeled`` (the
+    data of ``DATA``)."""
+    feature_names, parts = labeled.feature_names, []
     for source in args.unlabeled:
         if source in BUNDLED or Path(source).is_dir():
             data = _compare_data(source, None, args.quiet, cache=cache, labels=False)
@@ -193,6 +208,8 @@ def _pool(args, feature_names, cache):
         else:
             table = _read_table(source)
             column = _group_column(table, args.group_column)
+            # Read as DATA is: a column of text is an error here too.
+            _feature_columns(table, {*TARGETS, *labeled.target_names, column}, source)
             groups = None if column is None else table[column].to_numpy()
         _require_columns(table, feature_names, source, what="feature")
         X = _matrix(table, feature_names, source)
@@ -300,7 +317,7 @@ def _run_fit(args):
         y = pd.Series(data.y, name=data.target_names[0], dtype=object)
     else:
         y = pd.DataFrame(data.y, columns=data.target_names)
-    X_unlabeled = _pool(args, data.feature_names, cache) if args.unlabeled else None
+    X_unlabeled = _pool(args, data, cache) if args.unlabeled else None
     Estimator = task.aae if args.model == "aae" else task.supervised
     params = {"random_state": args.random_state, "device": args.device}
     if args.max_iter is not None:

@@ -177,14 +177,19 @@ def _first_non_number(column):
     return None
 
 
+def _cell(source, position):
+    """Where the cell at ``position`` of a column of ``source`` is, in messages:
+    the line of a CSV file, else the row."""
+    if str(source).lower().endswith(".csv"):
+        return f"on line {position + 2}"  # after the header line
+    return f"in row {position + 1} (counted from 1)"
+
+
 def _non_number_error(source, column, found, what="feature"):
     """The error of a cell that is not a number, naming the file, the column,
     the row (and the line of a CSV file) and the value."""
     position, value = found
-    if str(source).lower().endswith(".csv"):
-        where = f"on line {position + 2}"  # after the header line
-    else:
-        where = f"in row {position + 1} (counted from 1)"
+    where = _cell(source, position)
     hint = ""
     if _is_number(str(value).replace(",", ".", 1)):
         hint = "; a decimal comma? Use a dot"
@@ -204,11 +209,13 @@ def _mostly_numbers(column):
 
 
 def _feature_columns(table, exclude, source):
-    """Numeric columns other than ``exclude``, metadata and saved pandas indexes.
+    """Numeric columns other than ``exclude``, metadata and saved pandas indexes:
+    the one rule by which fit, compare and predict read a table.
 
-    Other text columns are metadata too (a transcript, a corpus name), unless
-    most of their cells are numbers: such a column is a feature column with a
-    bad cell, which fails here rather than being left out.
+    Any other column of text fails: a feature column spoilt by a few cells names
+    its first bad cell; a column of text that no corpus loader writes (a
+    transcript, a misspelt speaker column) is named, since leaving it out in
+    silence could drop a feature.
     """
     columns = []
     for c in table.columns:
@@ -216,11 +223,26 @@ def _feature_columns(table, exclude, source):
             continue
         if pd.api.types.is_bool_dtype(table[c]):
             continue
-        if pd.api.types.is_numeric_dtype(table[c]):
+        numeric = pd.api.types.is_numeric_dtype(table[c])
+        found = None if numeric else _first_non_number(table[c])
+        if found is None:  # numbers, perhaps stored as text
             columns.append(c)
         elif _mostly_numbers(table[c]):
-            raise _non_number_error(source, c, _first_non_number(table[c]))
+            raise _non_number_error(source, c, found)
+        else:
+            raise _text_column_error(source, c, found)
     return columns
+
+
+def _text_column_error(source, column, found):
+    """The error of a column of text that is no known metadata column."""
+    position, value = found
+    return ValueError(
+        f"{source}: column {column!r} holds text ({str(value)!r} "
+        f"{_cell(source, position)}): neither a feature (numbers) nor a metadata "
+        "column of the corpus loaders (file, speaker, emotion, text, ...). Remove "
+        "it, or name it with --group-column if it holds the speakers."
+    )
 
 
 def _matrix(table, columns, source, what="feature"):

@@ -121,7 +121,7 @@ def _parser():
         nargs="+",
         metavar="SOURCE",
         help="unlabeled speech for every AAE fit (X_unlabeled): bundled keywords, "
-        "tables or audio folders, as --data",
+        "tables or audio folders, as --data, or any folder of audio",
     )
     _training_options(cmp)
     cmp.add_argument(
@@ -220,7 +220,7 @@ def _parser():
         nargs="+",
         metavar="SOURCE",
         help="unlabeled speech for the autoencoder: bundled keywords, tables or "
-        "corpus folders, as DATA",
+        "corpus folders, as DATA, or any folder of audio",
     )
     fit.add_argument(
         "--max-iter", type=_at_least(1), help="epochs (the estimator's default, 100)"
@@ -240,7 +240,9 @@ def _parser():
         "predict", _run_predict, "predict with a fitted model", PREDICT_EPILOG
     )
     pred.add_argument("model", metavar="MODEL", help="written by 'aae-sklearn fit'")
-    pred.add_argument("input", metavar="INPUT", help="features table or audio")
+    pred.add_argument(
+        "input", metavar="INPUT", help="features table, bundled keyword or audio"
+    )
     pred.add_argument("-o", "--output", required=True, help="predictions .csv/.parquet")
     pred.add_argument(
         "--group-column",
