@@ -36,7 +36,6 @@ Run from the repository root, one process at a time::
 # License: BSD-3-Clause
 
 import argparse
-import json
 import time
 import warnings
 from pathlib import Path
@@ -44,8 +43,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from _common import (
+    append_jsonl,
+    first_share,
+    group_folds,
+    half_rows,
+    jsonl_keys,
+    read_jsonl,
+)
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn.datasets import (
@@ -62,7 +68,8 @@ DOCS = ROOT.parent / "docs"
 RAVDESS = ROOT.parents[1] / "shared" / "data" / "ravdess"
 DIMENSIONS = ["valence", "activation", "dominance"]
 METRICS = ["valence_accuracy", *(f"ccc_{d}" for d in DIMENSIONS), "ccc_mean"]
-TUNING_ACTORS = range(1, 13)
+# The fields of a result line that name its fit (its "key" holds them too).
+KEY = ["inputs", "config", "fraction", "fold", "seed"]
 
 # What both models share, per input kind (frames: a reduced budget, see the page).
 BASE = {
@@ -219,13 +226,9 @@ def fit_one(inputs, model, params, X, y, train, test, fraction, seed, fold):
     """Fit one model on ``train`` (a ``fraction`` of it labeled), score ``test``."""
     params = dict(params)
     unlabeled_share = params.pop("_unlabeled", 1.0)
-    rng = np.random.default_rng([seed, fold])
-    order = rng.permutation(len(train))
-    n_labeled = round(fraction * len(train))
-    labeled = np.sort(order[:n_labeled])
-    pool = np.sort(
-        order[n_labeled:][: round(unlabeled_share * (len(train) - n_labeled))]
-    )
+    order = np.random.default_rng([seed, fold]).permutation(len(train))
+    labeled = first_share(order, fraction)
+    pool = first_share(order[len(labeled) :], unlabeled_share)
     keep = labeled if model == "sup" else np.union1d(labeled, pool)
     X_train, X_test = X[train], X[test]
     y_train = np.full_like(y[train], np.nan)
@@ -249,18 +252,11 @@ def fit_one(inputs, model, params, X, y, train, test, fraction, seed, fold):
     return record
 
 
-def done_keys(path):
-    if not path.exists():
-        return set()
-    with path.open() as f:
-        return {tuple(json.loads(line)["key"]) for line in f if line.strip()}
-
-
 def run(stage, args, rows, splits, X, y):
     """Fit every (row, fraction, fold, seed) not yet in the results file."""
     path = RESULTS / f"ablation_{stage}.jsonl"
     RESULTS.mkdir(exist_ok=True)
-    done = done_keys(path)
+    done = jsonl_keys(path, KEY)
     inputs = args.inputs
     label = inputs if args.normalize == "none" else f"{inputs}, per speaker"
     if args.corpus != "ravdess":
@@ -288,8 +284,7 @@ def run(stage, args, rows, splits, X, y):
                         seed=seed,
                         **record,
                     )
-                    with path.open("a") as f:
-                        f.write(json.dumps(line) + "\n")
+                    append_jsonl(path, line)
                     print(
                         f"{stage} {label} {name:20s} f={fraction} fold={fold} "
                         f"seed={seed} acc={record['valence_accuracy']:.3f} "
@@ -300,12 +295,9 @@ def run(stage, args, rows, splits, X, y):
 
 
 def tune(args, X, y, groups):
-    inner = np.flatnonzero(np.isin(groups, TUNING_ACTORS))
     folds = args.folds or (3 if args.inputs == "vectors" else 2)
-    splits = [
-        (inner[tr], inner[te])
-        for tr, te in GroupKFold(folds).split(inner, groups=groups[inner])
-    ]
+    # The tuning half of RAVDESS: actors 1-12.
+    splits = group_folds(groups, folds, half_rows(groups, "tune"))
     rows = configs(args.inputs)
     if args.configs:
         rows = {k: v for k, v in rows.items() if k in args.configs}
@@ -317,12 +309,10 @@ def report(args, X, y, groups):
     """Train on actors 1-12, test on 13-24 (``report``), or 6 folds over all
     actors as ``aae-sklearn compare`` does (``cv6``), with the frozen settings."""
     if args.stage == "report":
-        train = np.flatnonzero(np.isin(groups, TUNING_ACTORS))
-        splits = [(train, np.flatnonzero(~np.isin(groups, TUNING_ACTORS)))]
+        splits = [(half_rows(groups, "tune"), half_rows(groups, "report"))]
     else:
         # EmoDB has 10 speakers: 5 folds of 2.
-        folds = 5 if args.corpus == "emodb" else 6
-        splits = list(GroupKFold(folds).split(X, y, groups))
+        splits = group_folds(groups, 5 if args.corpus == "emodb" else 6)
     rows = FROZEN[args.inputs]
     if args.configs:
         rows = {k: v for k, v in rows.items() if k in args.configs}
@@ -334,9 +324,7 @@ def report(args, X, y, groups):
 
 
 def read(stage):
-    path = RESULTS / f"ablation_{stage}.jsonl"
-    with path.open() as f:
-        return pd.DataFrame([json.loads(line) for line in f if line.strip()])
+    return pd.DataFrame(read_jsonl(RESULTS / f"ablation_{stage}.jsonl"))
 
 
 def tune_summary(results):

@@ -42,10 +42,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import append_csv, csv_keys, group_folds, labeled_rows
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
-from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionClassifier, SupervisedEmotionClassifier
 from aae_sklearn.cli._baselines import _class_baselines, _fit
@@ -84,13 +84,6 @@ def fit_predict(name, model, X_train, y_train, labeled, groups, X_test):
     return search.predict(X_test), None
 
 
-def done_keys(out):
-    if not out.exists():
-        return set()
-    table = pd.read_csv(out)
-    return set(table[KEY].astype(str).itertuples(index=False, name=None))
-
-
 def run(args):
     load = load_emodb_features if args.corpus == "emodb" else load_ravdess_features
     data = load(target="categories")
@@ -100,21 +93,20 @@ def run(args):
         keep = (groups >= first) & (groups <= last)
         X, y, groups = X[keep], y[keep], groups[keep]
     out = Path(args.out)
-    done = done_keys(out)
+    done = csv_keys(out, KEY)
     params = json.loads(args.params)
-    splits = list(GroupKFold(n_splits=args.folds).split(X, y, groups))
+    splits = group_folds(groups, args.folds)
     for seed in args.seeds:
         for fold, (train, test) in enumerate(splits):
             scaler = GroupStandardScaler()
             X_train = scaler.fit_transform(X[train], groups=groups[train])
             X_test = scaler.transform(X[test], groups=groups[test])
-            order = np.random.default_rng([seed, fold]).permutation(len(train))
             models = networks(params, seed)
             if args.baselines:
                 models.update(_class_baselines(seed))
             models = {k: v for k, v in models.items() if k in args.models}
             for fraction in args.fractions:
-                labeled = np.sort(order[: round(fraction * len(train))])
+                labeled = labeled_rows(len(train), fraction, [seed, fold])
                 for name, model in models.items():
                     key = (args.tag, name, str(seed), str(fraction), str(fold))
                     if key in done:
@@ -138,9 +130,7 @@ def run(args):
                         fit_time=time.perf_counter() - start,
                         n_iter=n_iter,
                     )
-                    pd.DataFrame([row]).to_csv(
-                        out, mode="a", header=not out.exists(), index=False
-                    )
+                    append_csv(out, row)
                     print(
                         f"{args.tag} {name} seed {seed} fraction {fraction} fold "
                         f"{fold}: UAR {row['uar']:.3f} ({row['fit_time']:.0f} s)",

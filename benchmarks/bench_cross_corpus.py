@@ -50,7 +50,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, parallel_config
+from _common import HALVES, append_csv, csv_keys, half_rows, in_workers, labeled_rows
+from joblib import delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
@@ -100,14 +101,6 @@ def corpora():
             groups=data.groups,
         )
     return out
-
-
-def target_rows(groups, half):
-    """The target rows of ``half``: the first or the second half of its speakers."""
-    speakers = np.unique(groups)
-    cut = len(speakers) // 2
-    chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
-    return np.flatnonzero(np.isin(groups, chosen))
 
 
 def normalized(source, target, normalize):
@@ -171,12 +164,7 @@ def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test, X_pool):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if name.startswith("AAE"):
-            hidden = (
-                np.full(len(y), -1, dtype=object)
-                if task == "categories"
-                else np.full_like(y, np.nan)
-            )
-            hidden[labeled] = y[labeled]
+            hidden = TASKS[task].hidden(y, labeled)
             extra = {
                 "AAE+adapt+pool": np.vstack([X_test, X_pool]),
                 "AAE+adapt": X_test,
@@ -188,16 +176,9 @@ def fit_one(task, name, model, X, y, labeled, groups, X_test, y_test, X_pool):
     return {**scores(task, y_test, y_pred), "fit_time": time.perf_counter() - start}
 
 
-def done_keys(out):
-    if not out.is_file():
-        return set()
-    table = pd.read_csv(out, dtype={"tag": str})
-    return {tuple(row) for row in table[KEY].astype(str).itertuples(index=False)}
-
-
 def jobs(args, data):
     """Every fit of the study not yet in ``--out``."""
-    done = done_keys(args.out)
+    done = csv_keys(args.out, KEY, dtype={"tag": str})
     params = json.loads(args.params)
     for direction in args.directions:
         source_name, target_name = direction.split("->")
@@ -206,7 +187,7 @@ def jobs(args, data):
             Xs, Xt = normalized(source, target, normalize)
             X_pool = third(data, direction, normalize)
             rows_s = np.arange(len(Xs))
-            rows_t = target_rows(target["groups"], args.half)
+            rows_t = half_rows(target["groups"], args.half)
             if args.task == "categories":
                 shared = np.intersect1d(source["emotion"], target["emotion"])
                 rows_s = rows_s[np.isin(source["emotion"][rows_s], shared)]
@@ -216,8 +197,7 @@ def jobs(args, data):
                 ys, yt = source["y"], target["y"]
             for fraction in args.labeled_fraction:
                 for seed in args.seeds:
-                    order = np.random.default_rng(seed).permutation(len(rows_s))
-                    labeled = np.sort(order[: round(fraction * len(rows_s))])
+                    labeled = labeled_rows(len(rows_s), fraction, seed)
                     for name, model in models(args.task, seed, params).items():
                         if args.models and name not in args.models:
                             continue
@@ -328,7 +308,7 @@ def main(argv=None):
         "--directions", nargs="+", choices=DIRECTIONS, default=DIRECTIONS
     )
     parser.add_argument("--normalize", nargs="+", default=["none", "corpus", "speaker"])
-    parser.add_argument("--half", choices=["tune", "report", "all"], default="report")
+    parser.add_argument("--half", choices=HALVES, default="report")
     parser.add_argument("--labeled-fraction", type=float, nargs="+", default=[1.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--params", default="{}", help="JSON, for the networks")
@@ -349,21 +329,17 @@ def main(argv=None):
     if not pending and args.out.is_file():
         summarize(pd.read_csv(args.out, dtype={"tag": str}))
         return
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        results = Parallel(n_jobs=args.jobs, return_as="generator")(
-            task for _, task in pending
+    results = in_workers((task for _, task in pending), args.jobs, ordered=True)
+    for (key, _), result in zip(pending, results, strict=True):
+        append_csv(args.out, {**key, **result})
+        print(
+            key["direction"],
+            key["normalize"],
+            key["model"],
+            key["seed"],
+            {k: round(v, 3) for k, v in result.items()},
+            flush=True,
         )
-        for (key, _), result in zip(pending, results, strict=True):
-            row = pd.DataFrame([{**key, **result}])
-            row.to_csv(args.out, mode="a", header=not args.out.is_file(), index=False)
-            print(
-                key["direction"],
-                key["normalize"],
-                key["model"],
-                key["seed"],
-                {k: round(v, 3) for k, v in result.items()},
-                flush=True,
-            )
     summarize(pd.read_csv(args.out, dtype={"tag": str}))
 
 

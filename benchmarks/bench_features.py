@@ -28,10 +28,7 @@ Examples
 # License: BSD-3-Clause
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +37,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+from _common import report_timings, speed
 
 from aae_sklearn.features import FrameFeatures, OpenSmileFunctionals
 
@@ -52,6 +50,14 @@ CONTENDERS = {
     ),
 }
 N_JOBS = (1, 2)
+# The printed table: header, field, format.
+COLUMNS = [
+    ("extractor", "extractor", "<26"),
+    ("n_jobs", "n_jobs", ">6"),
+    ("median s", "median_s", ">8.2f"),
+    ("x real time", "x_real_time", ">11.0f"),
+    ("files/s", "files_per_s", ">7.0f"),
+]
 
 
 def pick_files(root, n_files):
@@ -101,48 +107,25 @@ def main(argv=None):
         f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f}"
     )
     times = run(paths, args.repeats)
-    load_after = os.getloadavg()
     rows = []
     for (name, n_jobs), wall in times.items():
-        median = statistics.median(wall)
-        rows.append(
-            dict(
-                extractor=name,
-                n_jobs=n_jobs,
-                median_s=median,
-                x_real_time=audio_s / median,
-                files_per_s=len(paths) / median,
-                times_s=wall,
-            )
-        )
-    print(f"\n| {'extractor':<26} | n_jobs | median s | x real time | files/s |")
-    print(f"|{'-' * 28}|-------:|---------:|------------:|--------:|")
-    for row in rows:
-        print(
-            f"| {row['extractor']:<26} | {row['n_jobs']:>6} | {row['median_s']:>8.2f} "
-            f"| {row['x_real_time']:>11.0f} | {row['files_per_s']:>7.0f} |"
-        )
-    print(f"\nload average after: {load_after[0]:.2f}")
-    if args.out:
-        summary = dict(
-            n_files=len(paths),
-            audio_s=audio_s,
-            repeats=args.repeats,
-            results=rows,
-            load_average=dict(before=load_before, after=load_after),
-            cpu_count=os.cpu_count(),
-            platform=platform.platform(),
-            versions=dict(
-                python=platform.python_version(),
-                numpy=np.__version__,
-                sklearn=sklearn.__version__,
-                joblib=joblib.__version__,
-                opensmile=_version("opensmile"),
-                soundfile=_version("soundfile"),
-            ),
-        )
-        args.out.write_text(json.dumps(summary, indent=2))
-        print(f"wrote {args.out}")
+        row = dict(extractor=name, n_jobs=n_jobs, **speed(wall, audio_s))
+        row.update(files_per_s=len(paths) / row["median_s"], times_s=wall)
+        rows.append(row)
+    report_timings(
+        rows,
+        COLUMNS,
+        load_before,
+        out=args.out,
+        summary=dict(n_files=len(paths), audio_s=audio_s, repeats=args.repeats),
+        versions=dict(
+            numpy=np.__version__,
+            sklearn=sklearn.__version__,
+            joblib=joblib.__version__,
+            opensmile=_version("opensmile"),
+            soundfile=_version("soundfile"),
+        ),
+    )
 
 
 def _version(name):

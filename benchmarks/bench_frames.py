@@ -40,12 +40,13 @@ import argparse
 import json
 import time
 import warnings
+from functools import partial
+from itertools import product
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, parallel_config
-from sklearn.model_selection import GroupKFold
+from _common import HALVES, half_folds, labeled_rows, run_pending
 from sklearn.utils import Bunch
 
 from aae_sklearn.cli._baselines import _standardized_frames
@@ -68,7 +69,6 @@ LOADERS = {
     "emodb": (load_emodb, load_emodb_features),
     "nemo": (load_nemo, load_nemo_features),
 }
-FOLDS = {"tune": 3, "report": 3, "all": {"ravdess": 6, "emodb": 5, "nemo": 3}}
 MODELS = ["supervised", "AAE", "vector supervised", "vector AAE"]
 KEY = [
     "tag",
@@ -90,6 +90,7 @@ def corpus(name, frame_kind, normalize):
     load_audio, load_table = LOADERS[name]
     audio = load_audio(SHARED / name)
     frames, _ = _features(list(audio.data), frame_kind, True, default_cache())
+    # Numbers, which the halves sort as numbers: RAVDESS actors 1-12 | 13-24.
     groups = np.asarray(audio.groups)
     if normalize == "speaker":
         frames = _standardized_frames(frames, groups)
@@ -104,34 +105,17 @@ def corpus(name, frame_kind, normalize):
     )
 
 
-def splits(name, half, groups):
-    """The (train, test) row positions of ``half`` of corpus ``name``."""
-    speakers = np.unique(groups)  # RAVDESS actors as numbers: 1-12 | 13-24
-    cut = len(speakers) // 2
-    chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
-    rows = np.flatnonzero(np.isin(groups, chosen))
-    n_folds = FOLDS[half] if half != "all" else FOLDS["all"][name]
-    folds = GroupKFold(n_splits=n_folds).split(rows, groups=groups[rows])
-    return [(rows[train], rows[test]) for train, test in folds]
-
-
-def labeled_rows(n_train, fraction, seed, fold):
-    """The labeled positions of a training fold, the same for every model."""
-    order = np.random.default_rng([seed, fold]).permutation(n_train)
-    return np.sort(order[: round(fraction * n_train)])
-
-
 def fit_one(key, params):
     """Fit one model on one fold; the record of its scores."""
     record = dict(zip(KEY, key, strict=True))
     data = corpus(record["corpus"], record["frame_kind"], record["normalize"])
     fold = record["fold"]
-    train, test = splits(record["corpus"], record["half"], data.groups)[fold]
-    labeled = labeled_rows(len(train), record["fraction"], record["seed"], fold)
+    train, test = half_folds(record["corpus"], record["half"], data.groups)[fold]
+    labeled = labeled_rows(len(train), record["fraction"], [record["seed"], fold])
     name = record["model"]
-    vectors = name.startswith("vector")
-    X = data.vectors if vectors else data.frames
-    own = {} if vectors else params
+    X = data.vectors if name.startswith("vector") else data.frames
+    # The vector models' tag: they get none of the frame networks' params.
+    own = {} if record["tag"] == "vectors" else params
     seed = record["seed"]
     Network = TASKS["dimensions"].aae if name.endswith("AAE") else None
     Network = Network or TASKS["dimensions"].supervised
@@ -165,49 +149,34 @@ def fit_one(key, params):
     )
 
 
-def done_keys(path):
-    if not path.exists():
-        return set()
-    with path.open() as f:
-        return {tuple(json.loads(line)[k] for k in KEY) for line in f if line.strip()}
+def fit_keys(args):
+    """Every fit of the study ``args`` asks for."""
+    for name in args.corpora:
+        # Extracted (or read from the cache) here, once, before the workers.
+        data = corpus(name, args.frame_kind, args.normalize)
+        folds = range(len(half_folds(name, args.half, data.groups)))
+        for fraction, seed, model, fold in product(
+            args.fractions, args.seeds, args.models, folds
+        ):
+            # The vector models do not depend on the frame settings.
+            tag = "vectors" if model.startswith("vector") else args.tag
+            key = (tag, name, args.frame_kind, args.normalize, args.half)
+            yield (*key, fraction, model, seed, fold)
+
+
+def describe(record):
+    """The score, epochs and time of a finished fit, for the line that reports it."""
+    return (
+        f"valence_accuracy {record['valence_accuracy']:.3f}, "
+        f"{record['epochs']} epochs of {record['epoch_time']:.1f} s "
+        f"({record['fit_time']:.0f} s)"
+    )
 
 
 def run(args):
     path = RESULTS / f"{args.half}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    done = done_keys(path)
-    params = json.loads(args.params)
-    todo = []
-    for name in args.corpora:
-        # Extracted (or read from the cache) here, once, before the workers.
-        data = corpus(name, args.frame_kind, args.normalize)
-        n_folds = len(splits(name, args.half, data.groups))
-        for fraction in args.fractions:
-            for seed in args.seeds:
-                for model in args.models:
-                    # The vector models do not depend on the frame settings.
-                    tag = "vectors" if model.startswith("vector") else args.tag
-                    for fold in range(n_folds):
-                        key = (tag, name, args.frame_kind, args.normalize)
-                        key = (*key, args.half, fraction, model, seed, fold)
-                        if key not in done:
-                            todo.append(key)
-                            done.add(key)
-    print(f"{len(todo)} fits to run ({path})", flush=True)
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-            delayed(fit_one)(key, {} if key[0] == "vectors" else params) for key in todo
-        )
-    for i, record in enumerate(results, 1):
-        with path.open("a") as f:
-            f.write(json.dumps(record) + "\n")
-        print(
-            f"[{i}/{len(todo)}] {' '.join(map(str, (record[k] for k in KEY)))}: "
-            f"valence_accuracy {record['valence_accuracy']:.3f}, "
-            f"{record['epochs']} epochs of {record['epoch_time']:.1f} s "
-            f"({record['fit_time']:.0f} s)",
-            flush=True,
-        )
+    fit = partial(fit_one, params=json.loads(args.params))
+    run_pending(path, KEY, fit_keys(args), fit, args.jobs, describe)
 
 
 def load(half):
@@ -254,7 +223,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     go = commands.add_parser("run", help="run the fits not yet recorded")
-    go.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    go.add_argument("--half", choices=HALVES, default="tune")
     go.add_argument("--corpora", nargs="+", choices=list(LOADERS), default=["ravdess"])
     go.add_argument("--frame-kind", choices=["logmel", "egemaps_lld"], default="logmel")
     go.add_argument("--normalize", choices=["speaker", "none"], default="speaker")
@@ -265,7 +234,7 @@ def main(argv=None):
     go.add_argument("--tag", default="default")
     go.add_argument("--jobs", type=int, default=2)
     show = commands.add_parser("table", help="print the summary of a half")
-    show.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    show.add_argument("--half", choices=HALVES, default="tune")
     args = parser.parse_args(argv)
     {"run": run, "table": table}[args.command](args)
 

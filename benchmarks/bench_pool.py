@@ -50,12 +50,13 @@ import argparse
 import json
 import time
 import warnings
+from functools import partial
+from itertools import product
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, parallel_config
-from sklearn.model_selection import GroupKFold
+from _common import HALVES, half_folds, labeled_rows, run_pending
 from sklearn.utils import Bunch
 
 from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit
@@ -74,7 +75,6 @@ LOADERS = {
     "emodb": load_emodb_features,
     "nemo": load_nemo_features,
 }
-FOLDS = {"tune": 3, "report": 3, "all": {"ravdess": 6, "emodb": 5, "nemo": 3}}
 MODELS = {
     "dimensions": ["supervised", "AAE:none", "AAE:same", "AAE:pool", "SVR"],
     "categories": ["supervised", "AAE:none", "AAE:same", "AAE:pool", "SVC", "LogReg"],
@@ -86,6 +86,7 @@ TARGETS = ["valence", "activation", "dominance"]
 def corpus(name):
     """Features (each speaker standardised), targets, classes and speakers."""
     data = LOADERS[name]()
+    # As text, which the halves sort as text: RAVDESS 1, 10-19, 2 | 20-24, 3-9.
     groups = np.asarray(data.groups).astype(str)
     return Bunch(
         X=GroupStandardScaler().fit_transform(data.data, groups=groups),
@@ -98,25 +99,6 @@ def corpus(name):
 def pool(name):
     """The other corpora, standardised per speaker, as one unlabeled pool."""
     return np.vstack([corpus(other).X for other in LOADERS if other != name])
-
-
-def splits(name, half, groups):
-    """The (train, test) row positions of ``half`` of corpus ``name``, whose
-    speakers are ``groups``."""
-    speakers = np.unique(groups)  # sorted as text: RAVDESS 1, 10-19, 2 | 20-24, 3-9
-    cut = len(speakers) // 2
-    chosen = {"tune": speakers[:cut], "report": speakers[cut:], "all": speakers}[half]
-    rows = np.flatnonzero(np.isin(groups, chosen))
-    n_folds = FOLDS[half] if half != "all" else FOLDS["all"][name]
-    folds = GroupKFold(n_splits=n_folds).split(rows, groups=groups[rows])
-    return [(rows[train], rows[test]) for train, test in folds]
-
-
-def labeled_rows(n_train, fraction, seed, fold):
-    """The labeled positions of a training fold, the same for every model (those
-    of a smaller fraction a subset of a larger one's)."""
-    order = np.random.default_rng([seed, fold]).permutation(n_train)
-    return np.sort(order[: round(fraction * n_train)])
 
 
 def make_model(task, name, seed, params):
@@ -134,9 +116,9 @@ def fit_one(key, params):
     """Fit one model on one fold; the record of its scores."""
     tag, task, name, half, fraction, model_name, seed, fold = key
     data = corpus(name)
-    train, test = splits(name, half, data.groups)[fold]
+    train, test = half_folds(name, half, data.groups)[fold]
     y = data.y if task == "dimensions" else data.classes
-    labeled = labeled_rows(len(train), fraction, seed, fold)
+    labeled = labeled_rows(len(train), fraction, [seed, fold])
     model = make_model(task, model_name, seed, params)
     X_train, y_train = data.X[train], y[train]
     extra = None  # the pool of AAE:pool
@@ -172,46 +154,31 @@ def fit_one(key, params):
     )
 
 
-def done_keys(path):
-    if not path.exists():
-        return set()
-    with path.open() as f:
-        return {tuple(json.loads(line)[k] for k in KEY) for line in f if line.strip()}
+def fit_keys(args):
+    """Every fit of the study ``args`` asks for, longest first, corpus by corpus,
+    so that few workers idle at the end."""
+    for name in args.corpora:
+        folds = range(len(half_folds(name, args.half, corpus(name).groups)))
+        models = args.models or MODELS[args.task]
+        for fraction, seed, model, fold in product(
+            args.fractions, args.seeds, models, folds
+        ):
+            if model == "AAE:same" and fraction == 1:
+                continue  # no unlabeled rows: AAE:none
+            key = (args.tag, args.task, name, args.half, fraction)
+            yield (*key, model, seed, fold)
+
+
+def describe(record):
+    """The score and time of a finished fit, for the line that reports it."""
+    metric = "valence_accuracy" if record["task"] == "dimensions" else "uar"
+    return f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)"
 
 
 def run(args):
     path = RESULTS / f"{args.half}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    done = done_keys(path)
-    params = json.loads(args.params)
-    todo = []
-    # Longest fits first, corpus by corpus, so that few workers idle at the end.
-    for name in args.corpora:
-        n_folds = len(splits(name, args.half, corpus(name).groups))
-        for fraction in args.fractions:
-            for seed in args.seeds:
-                for model in args.models or MODELS[args.task]:
-                    if model == "AAE:same" and fraction == 1:
-                        continue  # no unlabeled rows: AAE:none
-                    for fold in range(n_folds):
-                        key = (args.tag, args.task, name, args.half, fraction)
-                        key = (*key, model, seed, fold)
-                        if key not in done:
-                            todo.append(key)
-    print(f"{len(todo)} fits to run ({len(done)} in {path})", flush=True)
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-            delayed(fit_one)(key, params) for key in todo
-        )
-    for i, record in enumerate(results, 1):
-        with path.open("a") as f:
-            f.write(json.dumps(record) + "\n")
-        metric = "valence_accuracy" if args.task == "dimensions" else "uar"
-        print(
-            f"[{i}/{len(todo)}] {' '.join(map(str, (record[k] for k in KEY)))}: "
-            f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)",
-            flush=True,
-        )
+    fit = partial(fit_one, params=json.loads(args.params))
+    run_pending(path, KEY, fit_keys(args), fit, args.jobs, describe)
 
 
 def summary(half, task=None):
@@ -397,7 +364,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="stage", required=True)
     go = sub.add_parser("run", help="run the fits not yet in the results file")
-    go.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    go.add_argument("--half", choices=HALVES, default="tune")
     go.add_argument("--task", choices=list(MODELS), default="dimensions")
     go.add_argument(
         "--corpora", nargs="+", choices=list(LOADERS), default=list(LOADERS)
@@ -410,7 +377,7 @@ def main():
     go.add_argument("--jobs", type=int, default=1)
     go.set_defaults(func=run)
     show = sub.add_parser("table", help="summarise a results file")
-    show.add_argument("--half", choices=["tune", "report", "all"], default="tune")
+    show.add_argument("--half", choices=HALVES, default="tune")
     show.add_argument("--task", choices=list(MODELS), default=None)
     show.set_defaults(func=table)
     write = sub.add_parser("page", help="the report half's tables and figure, docs")

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import append_csv, first_share, group_folds
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GroupKFold
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn.datasets import load_ravdess, load_ravdess_features
@@ -60,10 +60,10 @@ def scores(y_true, y_pred):
 def run(inputs, X, y, groups, fractions, folds, params, out):
     rng = np.random.default_rng(0)
     records = []
-    for fold, (train, test) in enumerate(GroupKFold(folds).split(X, y, groups)):
+    for fold, (train, test) in enumerate(group_folds(groups, folds)):
         order = rng.permutation(len(train))
         for fraction in fractions:
-            labeled = np.sort(order[: round(fraction * len(train))])
+            labeled = first_share(order, fraction)
             y_part = np.full_like(y[train], np.nan)
             y_part[labeled] = y[train][labeled]
             for Estimator in (AAEEmotionRegressor, SupervisedEmotionRegressor):
@@ -83,9 +83,7 @@ def run(inputs, X, y, groups, fractions, folds, params, out):
                 print(pd.DataFrame([record]).to_string(header=not records, index=False))
                 records.append(record)
                 if out is not None:
-                    pd.DataFrame([record]).to_csv(
-                        out, mode="a", header=not out.exists(), index=False
-                    )
+                    append_csv(out, record)
     return pd.DataFrame(records)
 
 

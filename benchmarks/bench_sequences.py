@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from _common import fit_labeled, labeled_rows
 from sklearn.exceptions import ConvergenceWarning
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
@@ -48,16 +49,10 @@ def fit_times(X, y, groups, repeats):
     for Estimator in (SupervisedEmotionRegressor, AAEEmotionRegressor):
         times, epochs = [], []
         for seed in range(repeats):
-            rng = np.random.default_rng(seed)
-            labeled = np.sort(rng.permutation(len(y))[: len(y) // 4])
+            labeled = labeled_rows(len(y), 0.25, seed)
             model = Estimator(random_state=seed)
             start = time.perf_counter()
-            if Estimator is AAEEmotionRegressor:
-                hidden = np.full_like(y, np.nan)
-                hidden[labeled] = y[labeled]
-                model.fit(X, hidden)
-            else:
-                model.fit(X[labeled], y[labeled])
+            fit_labeled(model, X, y, labeled)
             times.append(time.perf_counter() - start)
             epochs.append(model.n_iter_)
         rows_out.append(

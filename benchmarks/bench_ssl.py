@@ -35,10 +35,7 @@ Examples
 # License: BSD-3-Clause
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -48,6 +45,7 @@ import numpy as np
 import soundfile as sf
 import torch
 import transformers
+from _common import report_timings, speed
 
 from aae_sklearn.datasets import load_ravdess, load_ravdess_sample
 from aae_sklearn.features import SSLEmbeddings
@@ -61,6 +59,13 @@ TINY = dict(
     num_conv_pos_embeddings=16,
     num_conv_pos_embedding_groups=2,
 )
+# The printed table: header, field, format.
+COLUMNS = [
+    ("model", "model", "<24"),
+    ("median s", "median_s", ">8.3f"),
+    ("x real time", "x_real_time", ">11.1f"),
+    ("s per hour of audio", "s_per_hour", ">19.0f"),
+]
 
 
 def save_random(folder, config_class, model_class, **config):
@@ -134,46 +139,21 @@ def main(argv=None):
             models[str(path)] = (str(path.expanduser()), None)
         for name, (folder, n_parameters) in models.items():
             wall = time_model(folder, paths, args.repeats, args.batch_size)
-            median = statistics.median(wall)
-            rows.append(
-                dict(
-                    model=name,
-                    n_parameters=n_parameters,
-                    median_s=median,
-                    x_real_time=audio_s / median,
-                    s_per_hour=3600 * median / audio_s,
-                    times_s=wall,
-                )
-            )
-            print(f"{name}: median {median:.3f} s", flush=True)
-    load_after = os.getloadavg()
-    print(f"\n| {'model':<24} | median s | x real time | s per hour of audio |")
-    print(f"|{'-' * 26}|---------:|------------:|--------------------:|")
-    for row in rows:
-        print(
-            f"| {row['model']:<24} | {row['median_s']:>8.3f} "
-            f"| {row['x_real_time']:>11.1f} | {row['s_per_hour']:>19.0f} |"
-        )
-    print(f"\nload average after: {load_after[0]:.2f}")
-    if args.out:
-        summary = dict(
-            n_files=len(paths),
-            audio_s=audio_s,
-            repeats=args.repeats,
-            threads=args.threads,
-            batch_size=args.batch_size,
-            results=rows,
-            load_average=dict(before=load_before, after=load_after),
-            cpu_count=os.cpu_count(),
-            platform=platform.platform(),
-            versions=dict(
-                python=platform.python_version(),
-                torch=torch.__version__,
-                transformers=transformers.__version__,
-            ),
-        )
-        args.out.write_text(json.dumps(summary, indent=2))
-        print(f"wrote {args.out}")
+            row = dict(model=name, n_parameters=n_parameters, **speed(wall, audio_s))
+            row.update(s_per_hour=3600 * row["median_s"] / audio_s, times_s=wall)
+            rows.append(row)
+            print(f"{name}: median {row['median_s']:.3f} s", flush=True)
+    summary = dict(
+        n_files=len(paths),
+        audio_s=audio_s,
+        repeats=args.repeats,
+        threads=args.threads,
+        batch_size=args.batch_size,
+    )
+    versions = dict(torch=torch.__version__, transformers=transformers.__version__)
+    report_timings(
+        rows, COLUMNS, load_before, out=args.out, summary=summary, versions=versions
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import append_csv, csv_keys, fit_labeled, labeled_rows
 from sklearn.exceptions import ConvergenceWarning
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
@@ -76,16 +77,10 @@ def frames(root):
 def one_fit(Estimator, X, y, seed, params):
     """Seconds of one fit (a quarter of the rows labeled), and a digest of its
     predictions on every row."""
-    rng = np.random.default_rng(seed)
-    labeled = np.sort(rng.permutation(len(y))[: len(y) // 4])
+    labeled = labeled_rows(len(y), 0.25, seed)
     model = Estimator(random_state=seed, **params)
     start = time.perf_counter()
-    if Estimator is AAEEmotionRegressor:
-        hidden = np.full_like(y, np.nan)
-        hidden[labeled] = y[labeled]
-        model.fit(X, hidden)
-    else:
-        model.fit(X[labeled], y[labeled])
+    fit_labeled(model, X, y, labeled)
     seconds = time.perf_counter() - start
     digest = hashlib.sha256(model.predict(X).tobytes()).hexdigest()[:12]
     return seconds, model.n_iter_, digest
@@ -142,8 +137,7 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
 
-    done = pd.read_csv(args.out) if args.out.exists() else pd.DataFrame(columns=KEY)
-    recorded = set(map(tuple, done[KEY].astype(str).to_numpy()))
+    recorded = csv_keys(args.out, KEY)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for inputs in args.inputs:
         X, y, _ = vectors() if inputs == "vectors" else frames(args.ravdess)
@@ -169,12 +163,7 @@ def main():
                             zip(["seconds", "epochs", "digest"], result, strict=True)
                         )
                         print(row, flush=True)
-                        pd.DataFrame([row]).to_csv(
-                            args.out,
-                            mode="a",
-                            header=not args.out.exists(),
-                            index=False,
-                        )
+                        append_csv(args.out, row)
     results = pd.read_csv(args.out)
     print(summary(results).round(2).to_string(index=False))
 
