@@ -12,9 +12,8 @@ Three stages, each resumable:
     in ``FROZEN`` below, for several seeds, both models and both label fractions.
 ``table``
     Summarise both stages as reStructuredText tables (written to
-    ``benchmarks/results/ablation_tables.rst`` and, with ``--page``, into the
-    marked region of ``docs/ablation.rst``) and draw the figures
-    ``docs/images/ablation_*.png``.
+    ``benchmarks/results/ablation_tables.rst``; ``docs/ablation.rst`` condenses
+    them) and draw the figures ``docs/images/ablation_*.png``.
 
 With a label fraction below 1, the labeled rows are a random subset of the
 training rows (the same for both models, per fold and seed); the AAE also gets
@@ -30,7 +29,7 @@ Run from the repository root, one process at a time::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_ablation.py tune --inputs vectors
     OMP_NUM_THREADS=1 python benchmarks/bench_ablation.py report --inputs vectors
-    python benchmarks/bench_ablation.py table --page
+    python benchmarks/bench_ablation.py table
 """
 
 # License: BSD-3-Clause
@@ -545,13 +544,6 @@ def table(args):
     pd.set_option("display.max_columns", None)
     print(summary.round(3).to_string())
     figures(summary, report_table)
-    if args.page:
-        page = DOCS / "ablation.rst"
-        content = page.read_text()
-        start, end = ".. ablation-tables-start", ".. ablation-tables-end"
-        head, rest = content.split(start)
-        _, tail = rest.split(end)
-        page.write_text(f"{head}{start}\n\n{text}\n{end}{tail}")
 
 
 def main():
@@ -576,7 +568,6 @@ def main():
     parser.add_argument("--folds", type=int, help="inner folds (3 vectors, 2 frames)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--ravdess", type=Path, default=RAVDESS)
-    parser.add_argument("--page", action="store_true", help="update docs/ablation.rst")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     warnings.simplefilter("ignore", ConvergenceWarning)
