@@ -4,12 +4,9 @@ and the bundled table of its eGeMAPS functionals."""
 # License: BSD-3-Clause
 
 import re
-from pathlib import Path
 
-import pandas as pd
-
-from ._corpus_common import _emotion_bunch, _folder, _named_files
-from ._ravdess import _bundled_table, _check_target
+from ._corpus import Corpus, Field, FileNames, Table, load_corpus, load_table
+from ._docs import _document
 
 #: EmoDB's emotion letters (German initials) and the names the package gives
 #: them, those of RAVDESS where the two corpora share the category.
@@ -84,38 +81,34 @@ built by ``scripts/build_emodb_features.py``.
 {_SOURCE} The table is distributed under the same CC0 1.0 dedication.
 """
 
-
-def _parse_emodb_name(path: Path) -> dict:
-    """The labels in one EmoDB file name ``SSTTTEV``; ValueError naming the
-    bad field."""
-    stem = path.name.rsplit(".", 1)[0]
-    match = _NAME.fullmatch(stem)
-    if match is None:
-        raise ValueError(
-            f"{path}: expected an EmoDB name SSTTTEV (speaker, text, emotion, "
-            "version, e.g. 03a01Fa.wav)."
-        )
-    speaker = int(match["speaker"])
-    if speaker not in EMODB_SPEAKERS:
-        known = ", ".join(f"{s:02d}" for s in EMODB_SPEAKERS)
-        raise ValueError(
-            f"{path}: speaker (SS) is {match['speaker']!r}; EmoDB's are {known}."
-        )
-    if match["code"] not in EMODB_EMOTIONS:
-        raise ValueError(
-            f"{path}: emotion (E) is {match['code']!r}; EmoDB's are "
-            f"{', '.join(EMODB_EMOTIONS)}."
-        )
-    return {
-        "speaker": speaker,
-        "sex": EMODB_SPEAKERS[speaker],
-        "emotion_code": match["code"],
-        "emotion": EMODB_EMOTIONS[match["code"]],
-        "text": match["text"],
-        "version": match["version"],
-    }
+_TABLE_LABELS = "file speaker sex emotion_code emotion text version clipped_at_2s"
+_TABLE = Table("emodb_egemaps.csv.gz", _TABLE_LABELS.split(), "speaker", FEATURES_DESCR)
 
 
+def _two_digits(text: str) -> str:
+    """The code of a speaker field: its number as two ASCII digits (``\\d``
+    matches the digits of every script, and int() reads them all)."""
+    return f"{int(text):02d}"
+
+
+# The codes of a name's fields, and the columns of the frame that each gives.
+_SPEAKERS = {f"{s:02d}": {"speaker": s, "sex": x} for s, x in EMODB_SPEAKERS.items()}
+_EMOTIONS = {c: {"emotion_code": c, "emotion": e} for c, e in EMODB_EMOTIONS.items()}
+_NAMES = FileNames(
+    _NAME,
+    "expected an EmoDB name SSTTTEV (speaker, text, emotion, version, e.g. "
+    "03a01Fa.wav)",
+    fields=(
+        Field("speaker", _SPEAKERS, "speaker (SS)", "EmoDB's are", key=_two_digits),
+        Field("code", _EMOTIONS, "emotion (E)", "EmoDB's are"),
+        Field("text"),
+        Field("version"),
+    ),
+)
+_EMODB = Corpus(EMODB_DESCR, _NAMES, groups="speaker")
+
+
+@_document(classes="7 classes")
 def load_emodb(root, *, target="dimensions", return_X_y=False):
     """Load a local EmoDB folder: audio paths and labels from the file names.
 
@@ -127,35 +120,16 @@ def load_emodb(root, *, target="dimensions", return_X_y=False):
     Parameters
     ----------
     root : str or path-like
-        Folder holding the audio files.
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of
-        ``frame``: 7 classes), for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+        Folder holding EmoDB's audio files, such as the release's ``wav``.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (n_samples,), dtype=object
-            Absolute paths of the audio files, as str, sorted.
-        target : ndarray of shape (n_samples, 3) or (n_samples,)
-            Valence, activation and dominance in [-1, 1]; or the emotion
-            classes, as str.
+    %(audio_returns)s
         groups : ndarray of shape (n_samples,)
             Speaker (3, 8-16).
         frame : pandas.DataFrame
             path, file (relative to ``root``), speaker, sex, emotion_code (the
             German initial), emotion, text, version and the targets.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``, or ``["emotion"]``.
-        DESCR : str
-            Description, targets, citation and licence.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     Raises
     ------
@@ -198,51 +172,28 @@ def load_emodb(root, *, target="dimensions", return_X_y=False):
     >>> emodb.target.tolist() == [[-2 / 3, 2 / 3, 2 / 3]]
     True
     """
-    _check_target(target)
-    root = _folder(root)
-    frame = pd.DataFrame(_named_files(root, _parse_emodb_name))
-    return _emotion_bunch(frame, "speaker", EMODB_DESCR, return_X_y, kind=target)
+    return load_corpus(_EMODB, root, target, return_X_y)
 
 
+@_document(classes="7 classes", n="535")
 def load_emodb_features(*, target="dimensions", return_X_y=False):
     """Load the bundled eGeMAPS functionals of EmoDB speech (no download).
 
-    Read more in the dataset description, ``load_emodb_features().DESCR``.
+    All 535 utterances, 409 of them cut at 2 s before the features were
+    extracted: read more in ``load_emodb_features().DESCR``.
 
     Parameters
     ----------
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of
-        ``frame``: 7 classes), for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (535, 88)
-            eGeMAPSv02 functionals, in the column order of
-            ``load_ravdess_features()``.
-        target : ndarray of shape (535, 3) or (535,)
-            Valence, activation and dominance in [-1, 1]; or the emotion
-            classes, as str.
+    %(table_returns)s
         groups : ndarray of shape (535,)
             Speaker of each utterance (3, 8-16).
         frame : pandas.DataFrame
             Every column: file, speaker, sex, emotion_code, emotion, text,
-            version, clipped_at_2s, the targets and the features.
-        feature_names : list of str
-            openSMILE's names of the 88 features.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``, or ``["emotion"]``.
-        DESCR : str
-            Description, target mapping, processing, licence (CC0 1.0) and
-            citation.
-
-    (data, target) : tuple if ``return_X_y`` is True
+            version, clipped_at_2s (True where the clip was cut at 2 s), the
+            targets and the features.
+    %(returns_end)s
 
     See Also
     --------
@@ -253,13 +204,9 @@ def load_emodb_features(*, target="dimensions", return_X_y=False):
     --------
     >>> from aae_sklearn.datasets import load_emodb_features
     >>> emodb = load_emodb_features()
-    >>> emodb.data.shape, emodb.target.shape
-    ((535, 88), (535, 3))
+    >>> emodb.data.shape, int(emodb.frame["clipped_at_2s"].sum())
+    ((535, 88), 409)
     >>> sorted(set(emodb.frame["emotion"]))
     ['angry', 'bored', 'disgust', 'fearful', 'happy', 'neutral', 'sad']
     """
-    metadata = ["file", "speaker", "sex", "emotion_code", "emotion", "text"]
-    metadata += ["version", "clipped_at_2s"]
-    return _bundled_table(
-        "emodb_egemaps.csv.gz", metadata, "speaker", FEATURES_DESCR, target, return_X_y
-    )
+    return load_table(_TABLE, target, return_X_y)

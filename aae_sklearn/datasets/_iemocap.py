@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
-from ._ravdess import TARGET_NAMES, _check_target
+from ._corpus import Corpus, Ratings, load_corpus
+from ._docs import _document
+from ._vad import TARGET_NAMES
 
-_IEMOCAP_SCALE = (1, 5)
+# The ratings of a line, each the mean of evaluators' 1-5 manikin ratings.
+_RATINGS = Ratings(tuple(f"{t}_rating" for t in TARGET_NAMES), low=1, high=5)
 _IEMOCAP_EMOTIONS = {
     "neu": "neutral",
     "fru": "frustrated",
@@ -80,9 +82,9 @@ def _parse_iemocap_line(text: str, session: int) -> dict:
         raise ValueError(f"an utterance of {utterance['session']} in session {session}")
     if match["category"] not in _IEMOCAP_EMOTIONS:
         raise ValueError(f"unknown category; known: {', '.join(_IEMOCAP_EMOTIONS)}")
-    ratings = [_rating(match[k], *_IEMOCAP_SCALE) for k in "vad"]
+    ratings = [_RATINGS.read(match[k]) for k in "vad"]
     if None in ratings:
-        raise ValueError(f"a rating outside {list(_IEMOCAP_SCALE)}")
+        raise ValueError(f"a rating outside {_RATINGS.scale}")
     return {
         "utterance": match["utterance"],
         "dialog": match["utterance"].rsplit("_", 1)[0],
@@ -93,7 +95,7 @@ def _parse_iemocap_line(text: str, session: int) -> dict:
         "end": end,
         "category": match["category"],
         "emotion": _IEMOCAP_EMOTIONS[match["category"]],
-        **{f"{t}_rating": r for t, r in zip(TARGET_NAMES, ratings, strict=True)},
+        **dict(zip(_RATINGS.columns, ratings, strict=True)),
     }
 
 
@@ -119,6 +121,36 @@ def _parse_iemocap_file(path: Path, session: int) -> list:
     return rows
 
 
+def _index(root: Path) -> pd.DataFrame:
+    """The utterances of the label files of ``root``, their wavs' paths first."""
+    rows = []
+    sessions = {
+        int(p.name[7:]): p
+        for p in root.iterdir()
+        if re.fullmatch(r"Session[0-9]+", p.name)
+    }
+    for session, folder in sorted(sessions.items()):
+        for path in sorted((folder / "dialog" / "EmoEvaluation").glob("*.txt")):
+            rows.extend(_parse_iemocap_file(path, session))
+    if not rows:
+        raise ValueError(
+            f"{root}: no utterance in SessionN/dialog/EmoEvaluation/*.txt here."
+        )
+    frame = pd.DataFrame(rows)
+    twice = frame[frame["utterance"].duplicated()]
+    if len(twice):
+        raise ValueError(
+            f"{twice['label_file'].iloc[0]}, line {twice['line'].iloc[0]}: utterance "
+            f"{twice['utterance'].iloc[0]} is listed a second time."
+        )
+    frame.insert(0, "path", frame.pop("path"))
+    return frame
+
+
+_IEMOCAP = Corpus(IEMOCAP_DESCR, _index, groups="speaker", ratings=_RATINGS)
+
+
+@_document(classes="IEMOCAP's 11 categories", order="in the order of the label files")
 def load_iemocap(root, *, target="dimensions", return_X_y=False):
     """Load IEMOCAP's utterance labels and the paths of its utterance wavs.
 
@@ -127,29 +159,17 @@ def load_iemocap(root, *, target="dimensions", return_X_y=False):
     an utterance. Blank lines, lines starting with ``%`` (the header) and lines
     starting with a capital letter and a hyphen (``C-E1:``, ``A-F1:``: the single
     evaluators' ratings) are ignored; any other line is an error. Leading and
-    trailing white space does not count.
+    trailing white space does not count. The rows follow the label files, in
+    sorted order, and their lines; the audio of a row is
+    ``root/SessionN/sentences/wav/<dialog>/<utterance>.wav``.
 
     Parameters
     ----------
     root : str or path-like
         Folder of the release, holding ``Session1`` ... ``Session5``.
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of ``frame``),
-        for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (n_samples,), dtype=object
-            Absolute paths ``root/SessionN/sentences/wav/<dialog>/<utterance>.wav``
-            as str, in the order of the label files (sorted) and their lines.
-        target : ndarray of shape (n_samples, 3)
-            Valence, activation and dominance in [-1, 1].
+    %(audio_returns)s
         groups : ndarray of shape (n_samples,)
             Speaker, e.g. ``"Ses01_F"``.
         frame : pandas.DataFrame
@@ -157,12 +177,7 @@ def load_iemocap(root, *, target="dimensions", return_X_y=False):
             category (IEMOCAP's code), emotion (its name), valence_rating,
             activation_rating, dominance_rating (1-5), label_file (its path), line
             and the targets.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``.
-        DESCR : str
-            Description, citation and licence.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     Raises
     ------
@@ -196,48 +211,12 @@ def load_iemocap(root, *, target="dimensions", return_X_y=False):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from aae_sklearn.datasets import load_iemocap
-    >>> root = Path(tempfile.mkdtemp())
-    >>> labels = root / "Session1" / "dialog" / "EmoEvaluation"
+    >>> labels = Path(tempfile.mkdtemp(), "Session1", "dialog", "EmoEvaluation")
     >>> labels.mkdir(parents=True)
     >>> line = "[6.29 - 8.23]\\tSes01F_impro01_F000\\tneu\\t[2.5000, 3.0000, 5.0000]"
     >>> _ = (labels / "Ses01F_impro01.txt").write_text(line + "\\n")
-    >>> iemocap = load_iemocap(root)
+    >>> iemocap = load_iemocap(labels.parents[2])
     >>> iemocap.groups.tolist(), iemocap.target.tolist()
     (['Ses01_F'], [[-0.25, 0.0, 1.0]])
     """
-    _check_target(target)
-    root = _folder(root)
-    rows = []
-    sessions = {
-        int(p.name[7:]): p
-        for p in root.iterdir()
-        if re.fullmatch(r"Session[0-9]+", p.name)
-    }
-    for session, folder in sorted(sessions.items()):
-        for path in sorted((folder / "dialog" / "EmoEvaluation").glob("*.txt")):
-            rows.extend(_parse_iemocap_file(path, session))
-    if not rows:
-        raise ValueError(
-            f"{root}: no utterance in SessionN/dialog/EmoEvaluation/*.txt here."
-        )
-    frame = pd.DataFrame(rows)
-    twice = frame[frame["utterance"].duplicated()]
-    if len(twice):
-        raise ValueError(
-            f"{twice['label_file'].iloc[0]}, line {twice['line'].iloc[0]}: utterance "
-            f"{twice['utterance'].iloc[0]} is listed a second time."
-        )
-    frame.insert(0, "path", frame.pop("path"))
-    dimensions = _rescale_ratings(
-        frame[[f"{t}_rating" for t in TARGET_NAMES]], *_IEMOCAP_SCALE
-    )
-    frame[TARGET_NAMES] = dimensions
-    return _bunch(
-        frame,
-        dimensions,
-        frame["speaker"],
-        IEMOCAP_DESCR,
-        return_X_y,
-        kind=target,
-        column="emotion",
-    )
+    return load_corpus(_IEMOCAP, root, target, return_X_y)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _bunch, _folder, _rating, _rescale_ratings
-from ._ravdess import TARGET_NAMES, _check_target
+from ._corpus import Corpus, Ratings, load_corpus
+from ._docs import _document
 
-_MSP_SCALE = (1, 7)
 _MSP_COLUMNS = ["FileName", "EmoClass", "EmoAct", "EmoVal", "EmoDom", "SpkrID"]
 _MSP_COLUMNS += ["Gender", "Split_Set"]
-_MSP_RATINGS = {"valence": "EmoVal", "activation": "EmoAct", "dominance": "EmoDom"}
+# Valence, activation and dominance: means of 7-point manikin ratings.
+_RATINGS = Ratings(("EmoVal", "EmoAct", "EmoDom"), low=1, high=7)
 
 MSP_PODCAST_DESCR = """\
 MSP-Podcast (local copy)
@@ -57,6 +57,67 @@ def _read_csv_rows(path: Path):
         yield number, fields
 
 
+def _record(path: Path, number: int, header: list, fields: list, seen: dict) -> dict:
+    """The row of the fields of line ``number``, its ratings as float; ``seen``
+    maps each FileName read before to its line, and gets this one's."""
+    if len(fields) != len(header):
+        raise ValueError(
+            f"{path}, line {number}: {len(fields)} fields, the header has "
+            f"{len(header)}."
+        )
+    record = dict(zip(header, fields, strict=True))
+    name = record["FileName"]
+    if Path(name).name != name or not name.strip(" ."):
+        raise ValueError(f"{path}, line {number}: FileName {name!r} is no file name.")
+    if name in seen:
+        raise ValueError(
+            f"{path}, line {number}: FileName {name!r} repeats line {seen[name]}."
+        )
+    seen[name] = number
+    for column in _RATINGS.columns:
+        text, record[column] = record[column], _RATINGS.read(record[column])
+        if record[column] is None:
+            raise ValueError(
+                f"{path}, line {number}: {column} is {text!r}, not a number in "
+                f"{_RATINGS.scale}."
+            )
+    return record
+
+
+def _index(root: Path) -> pd.DataFrame:
+    """The rows of the label file of ``root``, their audio's path first."""
+    path = root / "Labels" / "labels_consensus.csv"
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file.")
+    rows = _read_csv_rows(path)
+    _, header = next(rows, (1, []))
+    missing = [c for c in _MSP_COLUMNS if c not in header]
+    if missing or len(set(header)) < len(header):
+        raise ValueError(
+            f"{path}, line 1: the header {header} lacks the columns {missing} or "
+            "repeats a column."
+        )
+    records, seen = [], {}
+    for number, fields in rows:
+        if not fields:
+            continue
+        records.append(_record(path, number, header, fields, seen))
+    if not records:
+        raise ValueError(f"{path}: no data row.")
+    frame = pd.DataFrame(records, columns=header)
+    audio = [str(root / "Audios" / name) for name in frame["FileName"]]
+    frame.insert(0, "path", audio)
+    return frame
+
+
+_MSP_PODCAST = Corpus(
+    MSP_PODCAST_DESCR, _index, groups="SpkrID", classes="EmoClass", ratings=_RATINGS
+)
+
+
+@_document(
+    column="EmoClass", classes="its letters", order="in the order of the label file"
+)
 def load_msp_podcast(root, *, target="dimensions", return_X_y=False):
     """Load MSP-Podcast's consensus labels and the paths of its audio files.
 
@@ -69,34 +130,15 @@ def load_msp_podcast(root, *, target="dimensions", return_X_y=False):
     ----------
     root : str or path-like
         Folder of the release, holding ``Labels`` and ``Audios``.
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``EmoClass`` of ``frame``),
-        for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (n_samples,), dtype=object
-            Absolute paths ``root/Audios/<FileName>`` as str, in the order of
-            the label file.
-        target : ndarray of shape (n_samples, 3)
-            Valence, activation and dominance in [-1, 1].
+    %(audio_returns)s
         groups : ndarray of shape (n_samples,)
             SpkrID, as str.
         frame : pandas.DataFrame
             path, every column of the label file (ratings as float on their 1-7
             scale, the others as str, ``Split_Set`` included) and the targets.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``.
-        DESCR : str
-            Description, citation and licence.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     Raises
     ------
@@ -127,70 +169,14 @@ def load_msp_podcast(root, *, target="dimensions", return_X_y=False):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from aae_sklearn.datasets import load_msp_podcast
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "Labels").mkdir()
-    >>> _ = (root / "Labels" / "labels_consensus.csv").write_text(
+    >>> labels = Path(tempfile.mkdtemp(), "Labels", "labels_consensus.csv")
+    >>> labels.parent.mkdir()
+    >>> _ = labels.write_text(
     ...     "FileName,EmoClass,EmoAct,EmoVal,EmoDom,SpkrID,Gender,Split_Set\\n"
     ...     "MSP-PODCAST_0001_0008.wav,N,4.0,7.0,2.5,127,Female,Train\\n"
     ... )
-    >>> msp = load_msp_podcast(root)
+    >>> msp = load_msp_podcast(labels.parents[1])
     >>> msp.groups.tolist(), msp.target.tolist()
     (['127'], [[1.0, 0.0, -0.5]])
     """
-    _check_target(target)
-    path = _folder(root) / "Labels" / "labels_consensus.csv"
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file.")
-    rows = _read_csv_rows(path)
-    _, header = next(rows, (1, []))
-    missing = [c for c in _MSP_COLUMNS if c not in header]
-    if missing or len(set(header)) < len(header):
-        raise ValueError(
-            f"{path}, line 1: the header {header} lacks the columns {missing} or "
-            "repeats a column."
-        )
-    records, seen = [], {}
-    for number, fields in rows:
-        if not fields:
-            continue
-        if len(fields) != len(header):
-            raise ValueError(
-                f"{path}, line {number}: {len(fields)} fields, the header has "
-                f"{len(header)}."
-            )
-        record = dict(zip(header, fields, strict=True))
-        name = record["FileName"]
-        if Path(name).name != name or not name.strip(" ."):
-            raise ValueError(
-                f"{path}, line {number}: FileName {name!r} is no file name."
-            )
-        if name in seen:
-            raise ValueError(
-                f"{path}, line {number}: FileName {name!r} repeats line {seen[name]}."
-            )
-        seen[name] = number
-        for column in _MSP_RATINGS.values():
-            text, record[column] = record[column], _rating(record[column], *_MSP_SCALE)
-            if record[column] is None:
-                raise ValueError(
-                    f"{path}, line {number}: {column} is {text!r}, not a number in "
-                    f"{list(_MSP_SCALE)}."
-                )
-        records.append(record)
-    if not records:
-        raise ValueError(f"{path}: no data row.")
-    frame = pd.DataFrame(records, columns=header)
-    frame.insert(
-        0, "path", [str(path.parents[1] / "Audios" / n) for n in frame["FileName"]]
-    )
-    dimensions = _rescale_ratings(frame[list(_MSP_RATINGS.values())], *_MSP_SCALE)
-    frame[TARGET_NAMES] = dimensions
-    return _bunch(
-        frame,
-        dimensions,
-        frame["SpkrID"],
-        MSP_PODCAST_DESCR,
-        return_X_y,
-        kind=target,
-        column="EmoClass",
-    )
+    return load_corpus(_MSP_PODCAST, root, target, return_X_y)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._corpus_common import _emotion_bunch, _folder, _named_files
-from ._ravdess import _bundled_table, _check_target
+from ._corpus import Corpus, Field, FileNames, Table, load_corpus, load_table
+from ._docs import _document
 
 #: nEMO's emotion names and the names the package gives them, those of
 #: RAVDESS (nEMO has no category RAVDESS lacks).
@@ -93,36 +93,27 @@ transcription. The table was built by ``scripts/build_nemo_features.py``.
 same licence, CC BY-NC-SA 4.0; cite the paper above.
 """
 
+_TABLE_LABELS = "file speaker gender age nemo_emotion emotion sentence text"
+_TABLE = Table("nemo_egemaps.csv.gz", _TABLE_LABELS.split(), "speaker", FEATURES_DESCR)
 
-def _parse_nemo_name(path: Path) -> dict:
-    """The labels in one nEMO file name ``{speaker}_{emotion}_{sentence}``;
-    ValueError naming the bad field."""
-    stem = path.name.rsplit(".", 1)[0]
-    match = _NAME.fullmatch(stem)
-    if match is None:
-        raise ValueError(
-            f"{path}: expected an nEMO name speaker_emotion_sentence "
-            "(e.g. EB0_anger_10.wav)."
-        )
-    if match["emotion"] not in NEMO_EMOTIONS:
-        raise ValueError(
-            f"{path}: emotion is {match['emotion']!r}; nEMO's are "
-            f"{', '.join(NEMO_EMOTIONS)}."
-        )
-    if match["speaker"] not in NEMO_SPEAKERS:
-        raise ValueError(
-            f"{path}: speaker is {match['speaker']!r}; nEMO's are "
-            f"{', '.join(sorted(NEMO_SPEAKERS))}."
-        )
-    gender, age = NEMO_SPEAKERS[match["speaker"]]
-    return {
-        "speaker": match["speaker"],
-        "gender": gender,
-        "age": age,
-        "nemo_emotion": match["emotion"],
-        "emotion": NEMO_EMOTIONS[match["emotion"]],
-        "sentence": int(match["sentence"]),
-    }
+
+# The codes of a name's fields, and the columns of the frame that each gives.
+_EMOTIONS = {n: {"nemo_emotion": n, "emotion": e} for n, e in NEMO_EMOTIONS.items()}
+_SPEAKERS = {
+    s: {"speaker": s, "gender": gender, "age": age}
+    for s, (gender, age) in sorted(NEMO_SPEAKERS.items())  # errors list them sorted
+}
+_NAMES = FileNames(
+    _NAME,
+    "expected an nEMO name speaker_emotion_sentence (e.g. EB0_anger_10.wav)",
+    fields=(
+        Field("emotion", _EMOTIONS, "emotion", "nEMO's are"),
+        Field("speaker", _SPEAKERS, "speaker", "nEMO's are"),
+        Field("sentence", convert=int),
+    ),
+    # The emotion is checked first, but the speaker's columns lead the frame.
+    columns=("speaker", "gender", "age", "nemo_emotion", "emotion", "sentence"),
+)
 
 
 def _with_labels(frame, root):
@@ -163,6 +154,19 @@ def _with_labels(frame, root):
     return frame
 
 
+def _index(root: Path) -> pd.DataFrame:
+    """The frame of the audio files under ``root``: labels from their names,
+    and from ``root/labels.csv`` where there is one."""
+    frame = _NAMES(root)
+    if (root / "labels.csv").is_file():
+        frame = _with_labels(frame, root)
+    return frame
+
+
+_NEMO = Corpus(NEMO_DESCR, _index, groups="speaker")
+
+
+@_document(classes="6 classes")
 def load_nemo(root, *, target="dimensions", return_X_y=False):
     """Load a local nEMO folder: audio paths and labels.
 
@@ -179,24 +183,11 @@ def load_nemo(root, *, target="dimensions", return_X_y=False):
     Parameters
     ----------
     root : str or path-like
-        Folder holding the audio files.
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of
-        ``frame``: 6 classes), for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+        Folder holding nEMO's audio files, such as the release's ``samples``,
+        and maybe ``labels.csv``.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (n_samples,), dtype=object
-            Absolute paths of the audio files, as str, sorted.
-        target : ndarray of shape (n_samples, 3) or (n_samples,)
-            Valence, activation and dominance in [-1, 1]; or the emotion
-            classes, as str.
+    %(audio_returns)s
         groups : ndarray of shape (n_samples,)
             Speaker, such as ``"EB0"``.
         frame : pandas.DataFrame
@@ -204,12 +195,7 @@ def load_nemo(root, *, target="dimensions", return_X_y=False):
             nemo_emotion (nEMO's name), emotion, sentence (the number in the
             file name), text (the transcription; only with a ``labels.csv``)
             and the targets.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``, or ``["emotion"]``.
-        DESCR : str
-            Description, targets, citation and licence.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     Raises
     ------
@@ -242,89 +228,47 @@ def load_nemo(root, *, target="dimensions", return_X_y=False):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from aae_sklearn.datasets import load_nemo
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "EB0_anger_10.wav").touch()
-    >>> nemo = load_nemo(root)
-    >>> nemo.frame[["gender", "nemo_emotion", "emotion"]].iloc[0].tolist()
-    ['female', 'anger', 'angry']
-    >>> nemo.frame["sentence"].tolist()
-    [10]
-    >>> nemo.groups.tolist()
-    ['EB0']
-    >>> nemo.target.tolist() == [[-2 / 3, 2 / 3, 2 / 3]]
-    True
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     (Path(root) / "EB0_anger_10.wav").touch()
+    ...     nemo = load_nemo(root)
+    >>> nemo.frame[["gender", "nemo_emotion", "emotion", "sentence"]].values.tolist()
+    [['female', 'anger', 'angry', 10]]
+    >>> nemo.groups.tolist(), nemo.target.round(2).tolist()
+    (['EB0'], [[-0.67, 0.67, 0.67]])
     """
-    _check_target(target)
-    root = _folder(root)
-    frame = pd.DataFrame(_named_files(root, _parse_nemo_name))
-    if (root / "labels.csv").is_file():
-        frame = _with_labels(frame, root)
-    return _emotion_bunch(frame, "speaker", NEMO_DESCR, return_X_y, kind=target)
+    return load_corpus(_NEMO, root, target, return_X_y)
 
 
+@_document(classes="6 classes", n="2246")
 def load_nemo_features(*, target="dimensions", return_X_y=False):
     """Load the bundled eGeMAPS functionals of nEMO speech (no download).
 
     Half of the corpus: the 2246 utterances of its even-numbered sentences.
-    Read more in the dataset description, ``load_nemo_features().DESCR``.
+    Read more in ``load_nemo_features().DESCR``.
 
     Parameters
     ----------
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of
-        ``frame``: 6 classes), for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (2246, 88)
-            eGeMAPSv02 functionals, in the column order of
-            ``load_ravdess_features()``.
-        target : ndarray of shape (2246, 3) or (2246,)
-            Valence, activation and dominance in [-1, 1]; or the emotion
-            classes, as str.
+    %(table_returns)s
         groups : ndarray of shape (2246,)
             Speaker of each utterance, such as ``"EB0"``.
         frame : pandas.DataFrame
             Every column: file, speaker, gender, age, nemo_emotion, emotion,
             sentence, text, the targets and the features.
-        feature_names : list of str
-            openSMILE's names of the 88 features.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``, or ``["emotion"]``.
-        DESCR : str
-            Description, target mapping, processing, licence (CC BY-NC-SA 4.0)
-            and attribution.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     See Also
     --------
     load_nemo : A local nEMO folder of audio.
-    load_ravdess_features : The same table for RAVDESS.
-    load_emodb_features : The same table for EmoDB.
-
-    References
-    ----------
-    Christop I. (2024) nEMO: Dataset of Emotional Speech in Polish. Proc.
-    LREC-COLING 2024, 12111-12116.
+    load_ravdess_features, load_emodb_features : The same table for RAVDESS
+        and EmoDB.
 
     Examples
     --------
     >>> from aae_sklearn.datasets import load_nemo_features
-    >>> nemo = load_nemo_features()
-    >>> nemo.data.shape, nemo.target.shape
-    ((2246, 88), (2246, 3))
-    >>> sorted(set(nemo.frame["emotion"]))
-    ['angry', 'fearful', 'happy', 'neutral', 'sad', 'surprised']
+    >>> X, y = load_nemo_features(target="categories", return_X_y=True)
+    >>> X.shape, sorted(set(y))
+    ((2246, 88), ['angry', 'fearful', 'happy', 'neutral', 'sad', 'surprised'])
     """
-    metadata = ["file", "speaker", "gender", "age", "nemo_emotion", "emotion"]
-    metadata += ["sentence", "text"]
-    return _bundled_table(
-        "nemo_egemaps.csv.gz", metadata, "speaker", FEATURES_DESCR, target, return_X_y
-    )
+    return load_table(_TABLE, target, return_X_y)

@@ -1,37 +1,18 @@
-"""Loader of the RAVDESS speech audio in its original folder layout."""
+"""RAVDESS: a local folder of its speech audio, and the sample bundled with the
+package."""
 
 # License: BSD-3-Clause
 
+import dataclasses
 import re
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
+from ._corpus import Corpus, Field, FileNames, load_corpus
+from ._docs import _document
+from ._ravdess import CITATION
 
-from ._corpus_common import _emotion_bunch, _folder, _named_files
-from ._ravdess import _check_target
-
-_RAVDESS_FIELDS = {  # filename field -> code table (Livingstone & Russo, 2018)
-    "modality": {1: "audio-video", 2: "video-only", 3: "audio-only"},
-    "vocal_channel": {1: "speech", 2: "song"},
-    "emotion_code": {
-        1: "neutral",
-        2: "calm",
-        3: "happy",
-        4: "sad",
-        5: "angry",
-        6: "fearful",
-        7: "disgust",
-        8: "surprised",
-    },
-    "intensity": {1: "normal", 2: "strong"},
-    "statement": {1: "kids", 2: "dogs"},
-    "repetition": {1: 1, 2: 2},
-    "actor": {a: a for a in range(1, 25)},
-}
-_RAVDESS_LETTERS = ["MM", "VV", "EE", "II", "SS", "RR", "AA"]
-
-RAVDESS_DESCR = """\
+RAVDESS_DESCR = f"""\
 RAVDESS speech (local copy)
 ---------------------------
 
@@ -47,59 +28,98 @@ intensity, statement, repetition, actor).
 :Groups: actor (1-24)
 
 Licence: CC BY-NC-SA 4.0 (attribution, non-commercial, share-alike).
-Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional
-Speech and Song (RAVDESS): A dynamic, multimodal set of facial and vocal
-expressions in North American English. PLoS ONE 13(5): e0196391.
-https://doi.org/10.1371/journal.pone.0196391 (Zenodo record 1188976).
+{CITATION}
+"""
+
+SAMPLE_DESCR = f"""\
+RAVDESS speech, bundled sample
+------------------------------
+
+16 speech files of the Ryerson Audio-Visual Database of Emotional Speech and Song,
+as 16 kHz mono FLAC: actors 23 (male) and 24 (female), each saying "Kids are
+talking by the door" once in each of the 8 emotions (strong intensity; neutral has
+only normal intensity). Enough to try audio -> features -> predictions without
+downloading the corpus; the bundled eGeMAPS table holds the features of all 1440
+files, these included.
+
+:Targets: valence, activation, dominance in [-1, 1], from ``EMOTION_VAD``
+:Groups: actor (23, 24)
+
+Licence: CC BY-NC-SA 4.0 (attribution, non-commercial, share-alike), unlike the
+code of the package (BSD-3-Clause).
+{CITATION}
 """
 
 
-def _parse_ravdess_name(path: Path) -> dict:
-    """The labels in one RAVDESS file name; ValueError naming the bad field."""
-    fields = path.name.rsplit(".", 1)[0].split("-")
-    if len(fields) != 7:
-        raise ValueError(
-            f"{path}: expected 7 fields MM-VV-EE-II-SS-RR-AA in the file name, "
-            f"found {len(fields)}."
-        )
-    codes = {}
-    for (name, table), letters, text in zip(
-        _RAVDESS_FIELDS.items(), _RAVDESS_LETTERS, fields, strict=True
-    ):
-        code = int(text) if re.fullmatch(r"[0-9]{2}", text) else None
-        if code not in table:
-            known = ", ".join(f"{c:02d}" for c in table)
-            raise ValueError(
-                f"{path}: field {name} ({letters}) is {text!r}; known codes: {known}."
-            )
-        codes[name] = code
-    # Codes the corpus never combines: a typo, not a recording.
-    if codes["intensity"] == 2 and codes["emotion_code"] == 1:
-        raise ValueError(f"{path}: field intensity (II) is '02'; neutral is normal.")
-    if codes["vocal_channel"] == 2 and codes["emotion_code"] > 6:
-        raise ValueError(
-            f"{path}: field emotion_code (EE) is {fields[2]!r}; song has codes 01-06."
-        )
-    folder = re.fullmatch(r"Actor_([0-9]{2})", path.parent.name)
-    if folder is None or int(folder[1]) != codes["actor"]:
-        raise ValueError(
-            f"{path}: field actor (AA) is {fields[6]!r} but the file is in folder "
-            f"{path.parent.name!r}, not 'Actor_{fields[6]}'."
-        )
-    label = {name: _RAVDESS_FIELDS[name][code] for name, code in codes.items()}
-    return {
-        "modality": label["modality"],
-        "vocal_channel": label["vocal_channel"],
-        "emotion_code": codes["emotion_code"],
-        "emotion": label["emotion_code"],
-        "intensity": label["intensity"],
-        "statement": label["statement"],
-        "repetition": codes["repetition"],
-        "actor": codes["actor"],
-        "sex": "m" if codes["actor"] % 2 else "f",
+def _field(name, letters, values, columns=None):
+    """The two-digit field ``name``, ``letters`` in MM-VV-EE-II-SS-RR-AA: code
+    01 means ``values[0]``, 02 ``values[1]``, and so on; ``columns(code,
+    value)`` gives the row's columns (by default, the column ``name``)."""
+    codes = {
+        f"{code:02d}": columns(code, value) if columns else {name: value}
+        for code, value in enumerate(values, start=1)
     }
+    return Field(name, codes, label=f"field {name} ({letters})", known="known codes:")
 
 
+# The fields of a file name, in its order, and their codes (Livingstone & Russo,
+# 2018). The metadata follow the bundled table: sex, and statement in a word.
+_FIELDS = (
+    _field("modality", "MM", ["audio-video", "video-only", "audio-only"]),
+    _field("vocal_channel", "VV", ["speech", "song"]),
+    _field(
+        "emotion_code",
+        "EE",
+        ["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"],
+        lambda code, emotion: {"emotion_code": code, "emotion": emotion},
+    ),
+    _field("intensity", "II", ["normal", "strong"]),
+    _field("statement", "SS", ["kids", "dogs"]),
+    _field("repetition", "RR", [1, 2]),
+    _field(
+        "actor",
+        "AA",
+        range(1, 25),
+        lambda code, actor: {"actor": actor, "sex": "m" if actor % 2 else "f"},
+    ),
+)
+
+
+def _check_name(path: Path, row: dict):
+    """Raise where valid codes do not go together or the file is outside its
+    actor's folder: a typo, not a recording."""
+    if row["intensity"] == "strong" and row["emotion_code"] == 1:
+        raise ValueError(f"{path}: field intensity (II) is '02'; neutral is normal.")
+    if row["vocal_channel"] == "song" and row["emotion_code"] > 6:
+        raise ValueError(
+            f"{path}: field emotion_code (EE) is '{row['emotion_code']:02d}'; song "
+            "has codes 01-06."
+        )
+    actor = f"{row['actor']:02d}"
+    folder = re.fullmatch(r"Actor_([0-9]{2})", path.parent.name)
+    if folder is None or int(folder[1]) != row["actor"]:
+        raise ValueError(
+            f"{path}: field actor (AA) is '{actor}' but the file is in folder "
+            f"{path.parent.name!r}, not 'Actor_{actor}'."
+        )
+
+
+_RAVDESS = Corpus(
+    RAVDESS_DESCR,
+    FileNames(
+        re.compile("-".join(f"(?P<{field.group}>[^-]*)" for field in _FIELDS)),
+        lambda stem: (
+            "expected 7 fields MM-VV-EE-II-SS-RR-AA in the file name, found "
+            f"{stem.count('-') + 1}"
+        ),
+        _FIELDS,
+        check=_check_name,
+    ),
+    groups="actor",
+)
+
+
+@_document(classes="8 classes")
 def load_ravdess(root, *, target="dimensions", return_X_y=False):
     """Load a local RAVDESS folder: audio paths and labels from the file names.
 
@@ -112,34 +132,16 @@ def load_ravdess(root, *, target="dimensions", return_X_y=False):
     ----------
     root : str or path-like
         Folder holding the ``Actor_XX`` folders.
-    target : {"dimensions", "categories"}, default="dimensions"
-        What ``target`` holds: valence, activation and dominance in [-1, 1], or
-        the emotion class of each utterance (the column ``emotion`` of ``frame``),
-        for the classifiers.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        Dictionary-like object with attributes:
-
-        data : ndarray of shape (n_samples,), dtype=object
-            Absolute paths of the audio files, as str, sorted.
-        target : ndarray of shape (n_samples, 3)
-            Valence, activation and dominance in [-1, 1].
+    %(audio_returns)s
         groups : ndarray of shape (n_samples,)
             Actor (1-24).
         frame : pandas.DataFrame
             path, file (relative to ``root``), modality, vocal_channel,
             emotion_code, emotion, intensity, statement, repetition, actor, sex
             and the targets.
-        target_names : list of str
-            ``["valence", "activation", "dominance"]``.
-        DESCR : str
-            Description, citation and licence.
-
-    (data, target) : tuple if ``return_X_y`` is True
+    %(returns_end)s
 
     Raises
     ------
@@ -172,46 +174,19 @@ def load_ravdess(root, *, target="dimensions", return_X_y=False):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from aae_sklearn.datasets import load_ravdess
-    >>> root = Path(tempfile.mkdtemp())
-    >>> (root / "Actor_01").mkdir()
-    >>> (root / "Actor_01" / "03-01-05-02-01-01-01.wav").touch()
-    >>> ravdess = load_ravdess(root)
+    >>> actor = Path(tempfile.mkdtemp()) / "Actor_01"
+    >>> actor.mkdir()
+    >>> (actor / "03-01-05-02-01-01-01.wav").touch()
+    >>> ravdess = load_ravdess(actor.parent)
     >>> ravdess.frame[["sex", "emotion", "intensity"]].iloc[0].tolist()
     ['m', 'angry', 'strong']
-    >>> ravdess.groups.tolist()
-    [1]
-    >>> ravdess.target.tolist() == [[-2 / 3, 2 / 3, 2 / 3]]
-    True
+    >>> ravdess.groups.tolist(), ravdess.target.round(2).tolist()
+    ([1], [[-0.67, 0.67, 0.67]])
     """
-    _check_target(target)
-    root = _folder(root)
-    frame = pd.DataFrame(_named_files(root, _parse_ravdess_name))
-    return _emotion_bunch(frame, "actor", RAVDESS_DESCR, return_X_y, kind=target)
+    return load_corpus(_RAVDESS, root, target, return_X_y)
 
 
-SAMPLE_DESCR = """\
-RAVDESS speech, bundled sample
-------------------------------
-
-16 speech files of the Ryerson Audio-Visual Database of Emotional Speech and Song,
-as 16 kHz mono FLAC: actors 23 (male) and 24 (female), each saying "Kids are
-talking by the door" once in each of the 8 emotions (strong intensity; neutral has
-only normal intensity). Enough to try audio -> features -> predictions without
-downloading the corpus; the bundled eGeMAPS table holds the features of all 1440
-files, these included.
-
-:Targets: valence, activation, dominance in [-1, 1], from ``EMOTION_VAD``
-:Groups: actor (23, 24)
-
-Licence: CC BY-NC-SA 4.0 (attribution, non-commercial, share-alike), unlike the
-code of the package (BSD-3-Clause).
-Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional
-Speech and Song (RAVDESS): A dynamic, multimodal set of facial and vocal
-expressions in North American English. PLoS ONE 13(5): e0196391.
-https://doi.org/10.1371/journal.pone.0196391 (Zenodo record 1188976).
-"""
-
-
+@_document(classes="8 classes")
 def load_ravdess_sample(*, target="dimensions", return_X_y=False):
     """Load the 16 RAVDESS audio files bundled with the package.
 
@@ -221,10 +196,7 @@ def load_ravdess_sample(*, target="dimensions", return_X_y=False):
 
     Parameters
     ----------
-    target : {"dimensions", "categories"}, default="dimensions"
-        As in :func:`load_ravdess`.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(parameters)s
 
     Returns
     -------
@@ -250,8 +222,5 @@ def load_ravdess_sample(*, target="dimensions", return_X_y=False):
     8
     """
     folder = resources.files("aae_sklearn.datasets") / "data" / "ravdess_sample"
-    sample = load_ravdess(Path(str(folder)), target=target)
-    if return_X_y:
-        return sample.data, sample.target
-    sample.DESCR = SAMPLE_DESCR
-    return sample
+    sample = dataclasses.replace(_RAVDESS, descr=SAMPLE_DESCR)
+    return load_corpus(sample, Path(str(folder)), target, return_X_y)
