@@ -261,3 +261,25 @@ def test_a_compare_run_in_a_used_folder_removes_the_earlier_figures(tmp_path, ca
     assert not (out / "confusion_matrices.png").exists()
     assert not (out / "gain_vs_labeled_fraction.png").exists()
     assert (out / "predicted_vs_true.png").exists()
+
+
+def test_only_the_files_an_earlier_run_listed_go(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    # The user's own file, named as a figure that no run here writes.
+    (out / "gain_vs_labeled_fraction.png").write_text("mine")
+    figures = ["training_curves.png", "emotion_latent.png", "predicted_vs_true.png"]
+    assert write(out, "dimensions", figures) == ""
+    files = json.loads((out / "results.json").read_text())["files"]
+    assert files == ["results.json", "results.csv", "predictions.csv", *figures]
+    assert write(out, "dimensions", figures[:1]) == (
+        f"aae-sklearn: removed emotion_latent.png, predicted_vs_true.png from {out}: "
+        "written by an earlier run, not by this one.\n"
+    )
+    assert (out / "gain_vs_labeled_fraction.png").read_text() == "mine"
+    # A results.json that lists no files (not this package's, or damaged)
+    # removes none.
+    (out / "results.json").write_text('{"config": {}}')
+    (out / "predicted_vs_true.png").write_text("mine too")
+    assert write(out, "dimensions", figures[:1]) == ""
+    assert (out / "predicted_vs_true.png").read_text() == "mine too"

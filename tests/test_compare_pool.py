@@ -99,7 +99,7 @@ def test_a_bundled_pool_reaches_every_aae_fit_and_no_other_model(
     table = capsys.readouterr().out
     assert (
         "labeled fraction 1, mean ± std over 2 folds, features normalised per "
-        "speaker\nunlabeled pool: EmoDB (bundled table, 535), 535 utterances, "
+        "speaker\nunlabeled pool: EmoDB (bundled table), 535 utterances, "
         "per speaker\n"
     ) in table
     config = json.loads((out / "results.json").read_text())["config"]
@@ -208,7 +208,7 @@ def test_the_test_corpus_joins_the_pool_with_adapt(
     assert_allclose(X_unlabeled, expected, atol=1e-9)
     assert (
         "tested on EmoDB, adapted to EmoDB's speech (unlabeled), features "
-        "normalised per corpus\nunlabeled pool: more.csv (120), 120 utterances, "
+        "normalised per corpus\nunlabeled pool: more.csv, 120 utterances, "
         "per source"
     ) in capsys.readouterr().out
 
@@ -350,7 +350,7 @@ def test_an_audio_folder_pool(
     given = _spy(monkeypatch)
     argv = ["compare", "--data", str(ravdess), "--unlabeled", str(emodb)]
     assert main([*argv, "--features", features, *FOLDS]) == 0
-    assert "unlabeled pool: EmoDB (6), 6 utterances, per speaker" in (
+    assert "unlabeled pool: EmoDB, 6 utterances, per speaker" in (
         capsys.readouterr().out
     )
     (X_unlabeled, _) = given

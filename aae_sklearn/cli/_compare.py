@@ -2,7 +2,6 @@
 
 # License: BSD-3-Clause
 
-import signal
 import sys
 import time
 import warnings
@@ -19,11 +18,12 @@ from tqdm import tqdm
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized, _normalized_pool
+from ._checks import _check_folds, _check_labeled, _check_options
 from ._cost import RunCost, timed_fit
 from ._data import _compare_data, _cross_corpus, _frame_kind, _pool_data
-from ._io import FRAME_MS, _check_output, _plural, _ssl_settings, _UsageError
-from ._pool import _check_pool_sources, _pool_config, _unlabeled
-from ._progress import fit_log
+from ._io import FRAME_MS, _check_output, _plural, _ssl_settings
+from ._pool import _pool_config, _unlabeled
+from ._progress import fit_log, ignore_stops, sigterm_as_ctrl_c
 from ._results import (
     _compare_figures,
     _frames_summary,
@@ -103,11 +103,6 @@ def _fit_one(
     return result
 
 
-def _ignore_sigint():
-    """Worker initializer: leave Ctrl-C to the parent process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _predictions(task, name, fraction, fold, data, test, y_pred):
     """One row per test row: who, the true and the predicted targets."""
     return pd.DataFrame(
@@ -159,6 +154,7 @@ def _cross_validate(
         for fraction in fractions
         for fold, ((train, _), order) in enumerate(zip(splits, orders, strict=True))
     }
+    _check_labeled(task, y, splits, labeled)
     # One task per fit, the autoencoder (the longest) first in each fold, so
     # that no worker is left with a long fit at the end.
     keys = [(fraction, fold, name) for fraction, fold in labeled for name in models]
@@ -185,12 +181,6 @@ def _cross_validate(
         shown = (fraction, fold, name) == first
         return delayed(_fit_one)(clone(models[name]), *args, figures=shown, **kwargs)
 
-    def record(key, result):
-        fitted[key] = result
-        if log is not None:
-            log.add(key, result)
-        _notes.replay(result.warnings)  # shown as notes when the command ends
-
     # For the estimate, first each network timed on the first fold, and the
     # fits of the other models on that fold (kept).
     networks = (aae, task.supervised.__name__)
@@ -198,29 +188,43 @@ def _cross_validate(
     rest = [key for key in todo if key not in kept]
     # One torch (and BLAS) thread per worker: two workers on two cores, not four
     # threads; a fit then sums as it would in a one-thread process. Workers
-    # ignore Ctrl-C: the command stops them (and prints no traceback of theirs).
+    # ignore Ctrl-C and SIGTERM: the command stops them (and prints no traceback
+    # of theirs).
     with parallel_config(
-        backend="loky", inner_max_num_threads=1, initializer=_ignore_sigint
+        backend="loky", inner_max_num_threads=1, initializer=ignore_stops
     ):
         tasks = [job(f, 0, name, timed=True) for f, name in timing]
         tasks += [job(*key) for key in kept + rest]
         results = Parallel(n_jobs=jobs, return_as="generator", batch_size=1)(tasks)
+        # The bar counts from the fits of a resumed run, and each fit as it ends.
+        counts = {"total": len(keys), "initial": len(fitted), "unit": "fit"}
+        resumed = f"{len(fitted)} resumed" if fitted else None
+        bar = tqdm(**counts, postfix=resumed, disable=quiet, file=sys.stderr)
+
+        def record(key):
+            """Wait for the fit ``key`` (with --jobs 1, the one running)."""
+            bar.set_description(f"{key[0]:g} labeled, fold {key[1] + 1}, {key[2]}")
+            fitted[key] = result = next(results)
+            if log is not None:
+                log.add(key, result)
+            _notes.replay(result.warnings)  # shown as notes when the command ends
+            bar.update()
+
         try:
-            timings = {pair: next(results) for pair in timing}
+            timings = {}
+            for fraction, name in timing:
+                bar.set_description(f"timing {name}, {fraction:g} labeled")
+                timings[fraction, name] = next(results)
             for key in kept:
-                record(key, next(results))
+                record(key)
             if cost is not None and todo:
                 sizes = [len(train) for train, _ in splits]
-                cost.say(todo, rest, models, timings, fitted, sizes)
-            counts = {"total": len(keys), "initial": len(fitted), "unit": "fit"}
-            with tqdm(**counts, disable=quiet, file=sys.stderr) as bar:
-                for fraction, fold, name in rest:
-                    # The first fit not yet done (with --jobs 1, the one running).
-                    where = f"{fraction:g} labeled, fold {fold + 1}, {name}"
-                    bar.set_description(where)
-                    record((fraction, fold, name), next(results))
-                    bar.update()
+                with tqdm.external_write_mode(file=sys.stderr):  # above the bar
+                    cost.say(todo, rest, models, timings, fitted, sizes)
+            for key in rest:
+                record(key)
         finally:
+            bar.close()
             with warnings.catch_warnings():
                 # joblib's advice on a generator closed early: not the user's.
                 warnings.simplefilter("ignore")
@@ -271,28 +275,6 @@ def _cross_validate(
     return results, pd.concat(predictions, ignore_index=True), figures
 
 
-def _check_options(args):
-    """Usage errors of the options that go together: ``--test-data``,
-    ``--adapt``, ``--folds``, ``--normalize corpus``, ``--unlabeled`` and
-    ``--resume``."""
-    if args.resume and args.out is None:
-        raise _UsageError("--resume needs --out: the folder of the stopped run.")
-    if args.test_data is None:
-        if args.adapt:
-            raise _UsageError("--adapt needs --test-data: the corpus to adapt to.")
-        if args.normalize == "corpus" and not args.unlabeled:
-            raise _UsageError(
-                "--normalize corpus needs --test-data or --unlabeled; within one "
-                "corpus, use speaker or none."
-            )
-    elif args.folds is not None:
-        raise _UsageError(
-            "--folds has no use with --test-data: the models train on all of --data "
-            "and are tested on all of --test-data."
-        )
-    _check_pool_sources(args)
-
-
 def _config(args, task, data, models, splits, fractions, frame_kind, shared, pool):
     """The settings of a run, as results.json records them."""
     sequences = frame_kind is not None
@@ -330,6 +312,11 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared, poo
 
 
 def _run_compare(args):
+    with sigterm_as_ctrl_c():
+        _compare(args)
+
+
+def _compare(args):
     task = TASKS[args.task]
     _check_options(args)
     frame_kind, ssl = _frame_kind(args), _ssl_settings(args)
@@ -350,6 +337,7 @@ def _run_compare(args):
         # One corpus: --normalize corpus (with a pool) standardises it with the
         # statistics of each training fold.
         data.corpus = np.full(len(data.data), data.name, dtype=object)
+        _check_folds(args.folds, data.groups)
         splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
     else:
         test = _compare_data(
@@ -361,7 +349,9 @@ def _run_compare(args):
     config = _config(
         args, task, data, models, splits, fractions, frame_kind, shared, pool
     )
-    log = None if out is None else fit_log(out, config, data, args.resume, pool)
+    log = None
+    if out is not None:
+        log = fit_log(out, config, data, args.resume, pool, args.overwrite)
     cost = None if args.quiet else RunCost(args.jobs, out)
     try:
         results, predictions, aae = _cross_validate(
@@ -394,6 +384,10 @@ def _run_compare(args):
     except KeyboardInterrupt:
         if log is not None:
             log.stopped()  # says what it keeps for --resume
+        raise
+    except Exception:
+        if log is not None:
+            log.discard()  # a run that failed before any fit ended leaves nothing
         raise
     if cost is not None:
         cost.say_took()

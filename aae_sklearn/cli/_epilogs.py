@@ -80,10 +80,14 @@ Both need the ssl extra (pip install -e ".[ssl]" in a clone); the model runs on
 --device, and the cache key holds the model and its layer.
 
 With --out, each fit is recorded in DIR/unfinished.jsonl as it ends, and the
-results files are written when every fit has ended (results.json last; the
-record then goes). A run stopped on the way (Ctrl-C, a crash) leaves only that
-record: the same command with --resume fits what is missing and gives the
-results an uninterrupted run would. --device cuda trains the networks on a GPU.
+results files are written when every fit has ended (results.json last, listing
+them; the record then goes). A run stopped on the way (Ctrl-C, SIGTERM as
+timeout sends, a crash) leaves only that record: the same command with --resume
+fits what is missing and gives the results an uninterrupted run would, and
+--overwrite discards it and starts over; a run stopped before any fit ended
+leaves nothing. A later run into DIR removes the files that the earlier one
+listed and it does not write again, and no other file. --device cuda trains the
+networks on a GPU.
 
 --jobs N fits N models at a time, each in a worker process with one torch
 thread (default: 2, or 1 on a single CPU); --jobs 1 fits them one after the

@@ -171,6 +171,11 @@ def _parser():
         action="store_true",
         help="finish the stopped run in --out, keeping its finished fits",
     )
+    cmp.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="discard the stopped run in --out (its unfinished.jsonl) and start over",
+    )
 
     ext = command(
         "extract", _run_extract, "openSMILE functionals of audio files", EXTRACT_EPILOG

@@ -63,14 +63,15 @@ def _pool_label(part):
 
 
 def _pool_heading(pool, normalize, group_column):
-    """The pool's line under the tables' heading: its sources, its size and
-    how it was normalised."""
+    """The pool's line under the tables' heading: its sources (with their
+    sizes where there are several), its size and how it was normalised."""
     sources = []
     for part in pool.parts:
-        size = str(part.n_samples)
-        if part.kind == "bundled table":
-            size = f"bundled table, {size}"
-        sources.append(f"{_pool_label(part)} ({size})")
+        about = ["bundled table"] if part.kind == "bundled table" else []
+        if len(pool.parts) > 1:  # the total follows: one source's size is it
+            about.append(str(part.n_samples))
+        label = _pool_label(part)
+        sources.append(f"{label} ({', '.join(about)})" if about else label)
     scaling = {
         "speaker": "per speaker",
         "corpus": "per source",

@@ -4,7 +4,9 @@
 
 import json
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import joblib
@@ -19,8 +21,30 @@ UNFINISHED = "unfinished.jsonl"
 
 
 class StoppedRun(KeyboardInterrupt):
-    """Ctrl-C stopped a ``compare --out`` run; its message says which finished
-    fits were kept, and how to go on with them."""
+    """Ctrl-C (or SIGTERM) stopped a ``compare --out`` run; its message says
+    which finished fits were kept, and how to go on with them."""
+
+
+def ignore_stops():
+    """Worker initializer: leave Ctrl-C and SIGTERM to the parent process,
+    which shuts the workers down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_ctrl_c():
+    """SIGTERM (as ``timeout`` and ``kill`` send) stops the run as Ctrl-C
+    does: the finished fits kept, the workers shut down, one line said."""
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _jsonable(value):
@@ -48,33 +72,37 @@ class FitLog:
     """The finished fits of a run, one JSON line each in ``out/unfinished.jsonl``.
 
     The first line holds the run's settings; ``resume`` continues a log with
-    the same settings (and fails on other ones), otherwise a log already there
-    is a usage error, so that no stopped run is overwritten unawares. A line
-    cut short by a stop (the last) is dropped: that fit runs again. The log is
-    removed by :meth:`close` once the run's results are written; on a stop,
-    :meth:`stopped` keeps it if it holds a finished fit.
+    the same settings (and fails on other ones), ``overwrite`` discards a log
+    already there, otherwise one is a usage error, so that no stopped run is
+    overwritten unawares. A line cut short by a stop (the last) is dropped:
+    that fit runs again. The log is removed by :meth:`close` once the run's
+    results are written; on a stop, :meth:`stopped` keeps it if it holds a
+    finished fit, and on a failure :meth:`discard` removes it if it holds none.
     """
 
-    def __init__(self, out, settings, resume):
+    def __init__(self, out, settings, resume, overwrite=False):
         self.path = Path(out) / UNFINISHED
         self.settings = json.loads(json.dumps(settings))  # as read back
         self.done = {}
         self.n_fits = 0  # in the file: those of a stopped run and the new ones
         # The folders this run makes, for a stop that leaves nothing in them.
         self._made = [p for p in self.path.parents if not p.exists()]
+        if overwrite:
+            self.path.unlink(missing_ok=True)
         self._began = not self.path.exists()
         if self.path.exists():
             if not resume:
                 raise _UsageError(
                     f"{out} holds a stopped compare run ({self.path.name}): add "
-                    "--resume to finish it, or choose another --out."
+                    "--resume to finish it, --overwrite to discard it and start "
+                    "over, or choose another --out."
                 )
             self._read()
         elif resume:
             if (Path(out) / "results.json").exists():
                 raise _UsageError(
                     f"--resume: the run in {out} has finished (results.json); "
-                    "nothing to resume."
+                    "nothing to resume. Leave out --resume to run it again."
                 )
             print(f"aae-sklearn: no stopped run in {out}: starting.", file=sys.stderr)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +131,8 @@ class FitLog:
         if changed:
             raise _UsageError(
                 f"--resume: the stopped run in {self.path.parent} had other settings "
-                f"({', '.join(changed)}); rerun it with the same options."
+                f"({', '.join(changed)}); rerun it with the same options, or "
+                "replace --resume by --overwrite to discard it and start over."
             )
         for record in records[1:]:
             key = (record["key"][0], record["key"][1], record["key"][2])
@@ -130,14 +159,19 @@ class FitLog:
 
     def stopped(self):
         """Ctrl-C stopped the run: raise :class:`StoppedRun` if the log holds
-        finished fits; else remove it (and the folders made for it) if this
-        run began it, so that the stop leaves no output."""
+        finished fits; else :meth:`discard` it."""
         if self.n_fits:
             raise StoppedRun(
                 f"kept {_plural(self.n_fits, 'finished fit')} in {self.path}: run "
                 "the same command with --resume to go on from them"
             )
-        if self._began:
+        self.discard()
+
+    def discard(self):
+        """Remove the log (and the folders made for it) if this run began it
+        and it holds no finished fit, so that a run stopped or failed before
+        any fit ended leaves no output."""
+        if self._began and not self.n_fits:
             self.path.unlink(missing_ok=True)
             for folder in self._made:
                 try:
@@ -146,17 +180,17 @@ class FitLog:
                     break
 
 
-def fit_log(out, config, data, resume, pool=None):
+def fit_log(out, config, data, resume, pool=None, overwrite=False):
     """The :class:`FitLog` of a ``compare`` run with ``--out``: what decides
     its results (settings and a hash of the data and of the ``pool``; not
-    ``--jobs``, which changes none)."""
+    ``--jobs``, which changes none); ``overwrite`` discards a stopped run's."""
     settings = {k: v for k, v in config.items() if k not in ("jobs", "versions")}
     settings["data_hash"] = joblib.hash(
         (data.data, data.target, np.asarray(data.groups), data.categories)
     )
     if pool is not None:
         settings["unlabeled_hash"] = joblib.hash((pool.data, pool.groups))
-    log = FitLog(out, settings, resume)
+    log = FitLog(out, settings, resume, overwrite)
     if log.done:
         print(
             f"aae-sklearn: resuming the run in {out}: "

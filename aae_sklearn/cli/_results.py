@@ -185,8 +185,9 @@ def _frames_summary(data):
     }
 
 
-# Every file that _write_results may write: those of an earlier run into the
-# same --out that this run does not rewrite are removed, and no other file.
+# Every file that _write_results may write: those that an earlier run into the
+# same --out wrote (as its results.json says) and this run does not rewrite are
+# removed, and no other file.
 OUTPUTS = (
     "results.json",
     "results.csv",
@@ -200,12 +201,24 @@ OUTPUTS = (
 )
 
 
+def _written_earlier(out):
+    """The files that the run whose results.json is in ``out`` wrote there, as
+    it lists them (none where it lists none, or is not one)."""
+    try:
+        document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        files = document["files"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+    return [name for name in OUTPUTS if isinstance(files, list) and name in files]
+
+
 def _remove_earlier(out, written):
-    """Remove what an earlier run wrote into ``out`` and this one does not
-    (``written``), saying so on stderr, and its results.json, which is written
-    last: an interrupted run leaves none."""
+    """Remove what an earlier run wrote into ``out`` (by its results.json) and
+    this one does not (``written``), saying so on stderr, and its results.json,
+    which is written last: an interrupted run leaves none."""
+    earlier = _written_earlier(out)
     (out / "results.json").unlink(missing_ok=True)
-    stale = [name for name in OUTPUTS if name not in written and (out / name).is_file()]
+    stale = [name for name in earlier if name not in written and (out / name).is_file()]
     for name in stale:
         (out / name).unlink()
     if stale:
@@ -218,19 +231,21 @@ def _remove_earlier(out, written):
 
 def _write_results(out, config, results, summary, predictions, figures, quiet):
     """Write the figures, results.csv, predictions.csv and, last, results.json
-    into the folder ``out``: a run stopped on the way leaves no results.json.
-    The files of an earlier run there that this one does not write go."""
+    into the folder ``out``: a run stopped on the way leaves no results.json,
+    which lists every file the run wrote. The files of an earlier run there
+    that this one does not write go."""
+    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
+    if config["task"] == "categories":
+        tables["confusion_matrices.csv"] = _confusion_counts(predictions)
+    written = ["results.json", *tables, *figures]
     document = {
         "config": config,
+        "files": written,
         "folds": _jsonable(results),
         "summary": _jsonable(summary),
         "predictions": _jsonable(predictions),
     }
     text = json.dumps(document, indent=2, allow_nan=False)
-    tables = {"results.csv": _flat(results), "predictions.csv": predictions}
-    if config["task"] == "categories":
-        tables["confusion_matrices.csv"] = _confusion_counts(predictions)
-    written = ["results.json", *tables, *figures]
     out.mkdir(parents=True, exist_ok=True)
     _remove_earlier(out, written)
     for name, figure in figures.items():
