@@ -211,10 +211,13 @@ class _Recorder(RegressorMixin, BaseEstimator):
 
     seen = []
 
-    def __init__(self, *, max_iter=None, random_state=None, device="cpu"):
+    def __init__(
+        self, *, max_iter=None, random_state=None, device="cpu", n_threads="auto"
+    ):
         self.max_iter = max_iter
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
 
     def fit(self, X, y):
         self.seen.append(("fit", X))

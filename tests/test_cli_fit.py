@@ -270,3 +270,10 @@ def test_fit_and_predict_a_corpus_folder(ravdess_root, tmp_path, capsys):
     err = _error_line(capsys)
     assert "the speakers of its files are unknown" in err and "--single-speaker" in err
     assert main([*argv, "--single-speaker", "-q"]) == 0
+
+
+def test_fit_refuses_a_device_it_lacks_before_any_work(tmp_path, capsys):
+    model = tmp_path / "model.safetensors"
+    assert main(["fit", "bundled", "-o", str(model), "--device", "tpu", "-q"]) == 2
+    assert "--device 'tpu' is not a torch device" in capsys.readouterr().err
+    assert not model.exists()

@@ -116,3 +116,61 @@ def test_same_predictions_whatever_the_callers_threads():
     finally:
         torch.set_num_threads(before)
     assert_array_equal(predictions[0], predictions[1])
+
+
+# -- the command line: --threads -------------------------------------------
+
+
+def test_fit_and_predict_take_threads(tmp_path, monkeypatch):
+    from aae_sklearn import load
+    from aae_sklearn.cli import main
+
+    from .conftest import bundled_table
+
+    table = bundled_table(tmp_path, actors=2)
+    model = tmp_path / "model.safetensors"
+    argv = ["fit", str(table), "--model", "supervised", "--max-iter", "1", "-q"]
+    assert main([*argv, "-o", str(model), "--threads", "2"]) == 0
+    assert load(model).n_threads == 2
+    assert main([*argv, "-o", str(model)]) == 0
+    assert load(model).n_threads == "auto"
+
+    calls = []
+    set_threads = torch.set_num_threads
+    monkeypatch.setattr(
+        torch, "set_num_threads", lambda n: (calls.append(n), set_threads(n))
+    )
+    out = tmp_path / "predictions.csv"
+    argv = ["predict", str(model), str(table), "-o", str(out), "-q"]
+    assert main([*argv, "--threads", "3"]) == 0
+    assert 3 in calls
+
+
+def test_compare_records_and_uses_threads(tmp_path, monkeypatch):
+    import json
+
+    from aae_sklearn.cli import _compare, main
+
+    used = []
+    fit_one = _compare._fit_one
+
+    def watched(model, *args, **kwargs):
+        used.append(model.get_params().get("n_threads"))
+        return fit_one(model, *args, **kwargs)
+
+    monkeypatch.setattr(_compare, "_fit_one", watched)
+    out = tmp_path / "run"
+    argv = ["compare", "--max-iter", "1", "--jobs", "1", "-q", "--threads", "2"]
+    assert main([*argv, "--folds", "2", "--out", str(out)]) == 0
+    assert set(used) == {2}
+    assert json.loads((out / "results.json").read_text())["config"]["threads"] == 2
+
+
+@pytest.mark.parametrize("bad", ["0", "two", "-1"])
+def test_bad_threads_is_a_usage_error(bad, capsys):
+    from aae_sklearn.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["fit", "bundled", "-o", "m", "--threads", bad])
+    assert exit_.value.code == 2
+    assert "--threads" in capsys.readouterr().err

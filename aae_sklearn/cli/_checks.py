@@ -12,14 +12,19 @@ from ._io import _plural, _UsageError
 from ._pool import _check_pool_sources
 
 
+def _check_device(device):
+    """A usage error where ``--device`` names no device of this machine."""
+    try:
+        resolve_device(device)
+    except ValueError as exc:  # its message names device=..., the parameter
+        raise _UsageError(str(exc).replace("device=", "--device ")) from None
+
+
 def _check_options(args):
     """Usage errors of ``--device`` and of the options that go together:
     ``--test-data``, ``--adapt``, ``--folds``, ``--normalize corpus``,
     ``--unlabeled``, ``--resume`` and ``--overwrite``."""
-    try:
-        resolve_device(args.device)
-    except ValueError as exc:  # its message names device=..., the parameter
-        raise _UsageError(str(exc).replace("device=", "--device ")) from None
+    _check_device(args.device)
     for option in ("resume", "overwrite"):
         if getattr(args, option) and args.out is None:
             raise _UsageError(f"--{option} needs --out: the folder of the stopped run.")

@@ -171,6 +171,7 @@ def _predictions(model, X, settings):
 def _run_predict(args):
     out = _check_output(args.output, suffixes=TABLE_SUFFIXES)
     model = _load_model(args.model)
+    model.set_params(n_threads=args.threads)
     settings = model_settings(args.model)
     if settings["normalize"] != "speaker" and (
         args.single_speaker or args.group_column

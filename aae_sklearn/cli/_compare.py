@@ -39,7 +39,11 @@ from ._tasks import TASKS
 def _models(task, args, sequences=False):
     """The networks of ``task`` (``--max-iter`` unset keeps their default) and
     the baselines."""
-    params = {"random_state": args.random_state, "device": args.device}
+    params = {
+        "random_state": args.random_state,
+        "device": args.device,
+        "n_threads": args.threads,
+    }
     if args.max_iter is not None:
         params["max_iter"] = args.max_iter
     models = {
@@ -298,6 +302,7 @@ def _config(args, task, data, models, splits, fractions, frame_kind, shared, poo
         "max_iter": models[task.aae.__name__].max_iter,
         "random_state": args.random_state,
         "device": args.device,
+        "threads": args.threads,
         "jobs": args.jobs,
         "baselines": args.baselines,
         "baseline_tuning": task.tuning() if args.baselines else None,
@@ -352,7 +357,7 @@ def _compare(args):
     log = None
     if out is not None:
         log = fit_log(out, config, data, args.resume, pool, args.overwrite)
-    cost = None if args.quiet else RunCost(args.jobs, out)
+    cost = None if args.quiet else RunCost(args.jobs, out, args.threads)
     try:
         results, predictions, aae = _cross_validate(
             data,

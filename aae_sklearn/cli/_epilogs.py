@@ -89,10 +89,10 @@ leaves nothing. A later run into DIR removes the files that the earlier one
 listed and it does not write again, and no other file. --device cuda trains the
 networks on a GPU.
 
---jobs N fits N models at a time, each in a worker process with one torch
-thread (default: 2, or 1 on a single CPU); --jobs 1 fits them one after the
-other in this process. The results are the same for every N, bit for bit where
---jobs 1 runs with one thread too (OMP_NUM_THREADS=1), else up to rounding.
+--jobs N fits N models at a time, each in a worker process (default: 2, or 1
+on a single CPU); --jobs 1 fits them one after the other in this process.
+--threads sets torch's CPU threads of each fit (auto: one, which a busy core
+cannot slow down). The results are the same for every N, bit for bit.
 """
 EXTRACT_EPILOG = """\
 examples:

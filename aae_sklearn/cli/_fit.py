@@ -20,6 +20,7 @@ from sklearn.utils import Bunch
 from .._files import atomic_write
 from ..features import GroupStandardScaler
 from . import _notes
+from ._checks import _check_device
 from ._corpora import BUNDLED
 from ._cost import _duration, expected_epochs
 from ._data import _compare_data
@@ -301,6 +302,7 @@ def _say_start(estimator, X, y, X_unlabeled, labeled, data, normalize):
 
 def _run_fit(args):
     task = TASKS[args.task]
+    _check_device(args.device)
     if args.unlabeled and args.model != "aae":
         raise _UsageError("--unlabeled needs --model aae.")
     out = _model_path(args.output)
@@ -319,7 +321,11 @@ def _run_fit(args):
         y = pd.DataFrame(data.y, columns=data.target_names)
     X_unlabeled = _pool(args, data, cache) if args.unlabeled else None
     Estimator = task.aae if args.model == "aae" else task.supervised
-    params = {"random_state": args.random_state, "device": args.device}
+    params = {
+        "random_state": args.random_state,
+        "device": args.device,
+        "n_threads": args.threads,
+    }
     if args.max_iter is not None:
         params["max_iter"] = args.max_iter
     estimator = Estimator(**params, verbose=args.verbose)

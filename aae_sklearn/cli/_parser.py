@@ -44,6 +44,24 @@ def _at_least(minimum):
     return parse
 
 
+def _threads(text):
+    """``auto`` or a whole number of 1 or more."""
+    return text if text == "auto" else _at_least(1)(text)
+
+
+def _add_threads(command):
+    """``--threads``: torch's CPU threads of each network's fit and predict."""
+    command.add_argument(
+        "--threads",
+        type=_threads,
+        default="auto",
+        metavar="N",
+        help="torch CPU threads of each network: auto (one: these small networks "
+        "gain nothing from more, and lose several times over when another "
+        "process takes a core) or a number",
+    )
+
+
 def _add_ssl_options(command):
     """``--ssl-model`` and ``--ssl-layer``: the self-supervised model of
     ``--features ssl`` (and of ``--frame-kind ssl``)."""
@@ -260,6 +278,7 @@ def _parser():
         help="for a per-speaker model: every row of INPUT is one speaker's",
     )
     _add_extraction_jobs(pred, "extraction workers (2)")
+    _add_threads(pred)
     pred.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
     return parser
 
@@ -281,6 +300,7 @@ def _training_options(parser):
         "or not (speaker)",
     )
     parser.add_argument("--random-state", type=int, default=0, help="seed (0)")
+    _add_threads(parser)
     parser.add_argument(
         "--device",
         default="cpu",
