@@ -43,6 +43,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
 from aae_sklearn.datasets import load_ravdess, load_ravdess_features
+from aae_sklearn.exceptions import FarOutPredictionWarning
 from aae_sklearn.features import FrameFeatures, GroupStandardScaler, SequenceScaler
 
 RAVDESS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ravdess"
@@ -136,6 +137,7 @@ def main():
     parser.add_argument("--ravdess", type=Path, default=RAVDESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.simplefilter("ignore", FarOutPredictionWarning)
 
     recorded = csv_keys(args.out, KEY)
     args.out.parent.mkdir(parents=True, exist_ok=True)
