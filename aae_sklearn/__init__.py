@@ -7,12 +7,12 @@ labeled.
 
 # License: BSD-3-Clause
 
-from . import _clock  # noqa: F401  (first: the time the package began loading)
 from ._aae import AAEEmotionRegressor
 from ._aae_classifier import AAEEmotionClassifier
-from ._persistence import load
+from ._persist._persistence import load
 from ._supervised import SupervisedEmotionRegressor
 from ._supervised_classifier import SupervisedEmotionClassifier
+from .utils import _clock  # noqa: F401  (first: the time the package began loading)
 
 __version__ = "0.1.0.dev0"
 

@@ -8,9 +8,9 @@ from sklearn.utils._param_validation import StrOptions
 
 from ._adversarial import AAE_CONSTRAINTS, _AdversarialParts
 from ._base import _BaseEmotionEstimator
-from ._docstrings import _COMMON_ATTRS_DOC, _doc
-from ._networks import EmpiricalPrior, GaussianPrior, UniformPrior
 from ._training import AAENet
+from .nn._autoencoder import EmpiricalPrior, GaussianPrior, UniformPrior
+from .utils._docstrings import _COMMON_ATTRS_DOC, _doc
 
 
 class AAEEmotionRegressor(

@@ -16,9 +16,9 @@ from ._classes import (
     UNLABELED,
     _ClassifierPlumbing,
 )
-from ._docstrings import _AAE_PARAMS_DOC
-from ._networks import CategoricalPrior
 from ._training import AAEClassifierNet
+from .nn._autoencoder import CategoricalPrior
+from .utils._docstrings import _AAE_PARAMS_DOC
 
 _PRIOR_DOC = _AAE_PARAMS_DOC[
     _AAE_PARAMS_DOC.index("    emotion_prior : ") : _AAE_PARAMS_DOC.index(

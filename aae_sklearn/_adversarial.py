@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._networks import (
+from .nn._autoencoder import (
     Discriminator,
     GaussianPrior,
     MLPDecoder,
@@ -17,7 +17,7 @@ from ._networks import (
     StatsDecoder,
     UniformPrior,
 )
-from ._validation import _layer_sizes
+from .utils._validation import _layer_sizes
 
 # reconstruction_weight="auto" per encoder, as chosen on the inner folds of the
 # ablation study (benchmarks/bench_ablation.py, docs/ablation.rst). On frames,

@@ -11,13 +11,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _persistence
-from ._docstrings import SAVE_DOC
-from ._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
-from ._model_file import FITTED_ATTRIBUTES
-from ._networks import make_encoder
+from ._persist import _persistence
+from ._persist._model_file import FITTED_ATTRIBUTES
 from ._reports import report_run
-from ._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
 from ._training import (
     default_callbacks,
     fingerprint,
@@ -27,7 +23,11 @@ from ._training import (
     torch_seed,
     torch_threads,
 )
-from ._validation import (
+from .nn._autoencoder import make_encoder
+from .utils._docstrings import SAVE_DOC
+from .utils._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
+from .utils._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
+from .utils._validation import (
     METRICS,
     PARAMETER_CONSTRAINTS,
     _architecture,

@@ -15,8 +15,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FITTED_ATTRIBUTES
-from ._docstrings import _COMMON_PARAMS_DOC
-from ._validation import PARAMETER_CONSTRAINTS, check_same_length
+from .utils._docstrings import _COMMON_PARAMS_DOC
+from .utils._validation import PARAMETER_CONSTRAINTS, check_same_length
 
 # The label of unlabeled rows, as in scikit-learn's semi-supervised estimators.
 UNLABELED = -1

@@ -5,13 +5,13 @@
 from sklearn.exceptions import ConvergenceWarning
 
 from ._training import DIVERGED, INTERRUPTED, MAX_ITER
-from ._warn import warn
 from .exceptions import (
     DiscriminatorCollapseWarning,
     GradientClippingWarning,
     TrainingDivergedWarning,
     TrainingInterruptedWarning,
 )
+from .utils._warn import warn
 
 # A discriminator right this often gives the encoder no useful gradient.
 COLLAPSE_ACCURACY = 0.99

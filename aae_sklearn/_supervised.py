@@ -5,8 +5,8 @@
 from sklearn.base import RegressorMixin, _fit_context
 
 from ._base import _BaseEmotionEstimator
-from ._docstrings import _COMMON_ATTRS_DOC, _doc
 from ._training import SupervisedNet
+from .utils._docstrings import _COMMON_ATTRS_DOC, _doc
 
 
 class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):

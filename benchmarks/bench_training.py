@@ -6,7 +6,7 @@ Fits, on the same data and for the same number of epochs, six contenders:
   (every row labeled), with early stopping and stopping on a plateau off so that
   both run exactly ``--epochs`` epochs;
 * two bare torch loops, written by hand from the same modules of
-  :mod:`aae_sklearn._networks`, that do the torch work of one epoch of each
+  :mod:`aae_sklearn.nn._autoencoder`, that do the torch work of one epoch of each
   estimator (see :func:`bare_aae_fit` and :func:`bare_supervised_fit`): the same
   networks, dropout, losses, phases, step sizes, instance noise and priors;
 * skorch's ``NeuralNetRegressor`` with the supervised estimator's encoder,
@@ -85,14 +85,14 @@ from sklearn.preprocessing import StandardScaler
 from skorch import NeuralNetRegressor
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn._networks import (
+from aae_sklearn.datasets import load_ravdess_features, make_emotion_regression
+from aae_sklearn.nn._autoencoder import (
     Discriminator,
     EmpiricalPrior,
     GaussianPrior,
     MLPDecoder,
     MLPEncoder,
 )
-from aae_sklearn.datasets import load_ravdess_features, make_emotion_regression
 
 # The estimators' defaults, shared by every contender where it has the setting;
 # _check_defaults fails when the estimators move away from them.

@@ -17,8 +17,8 @@ from aae_sklearn import (
     SupervisedEmotionClassifier,
     load,
 )
-from aae_sklearn._networks import CategoricalPrior
 from aae_sklearn.datasets import load_ravdess_features
+from aae_sklearn.nn._autoencoder import CategoricalPrior
 
 from .conftest import FAST
 

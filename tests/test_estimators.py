@@ -24,9 +24,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn._inputs import Vectors
 from aae_sklearn._training import _nets
 from aae_sklearn.metrics import ccc_scorer
+from aae_sklearn.utils._inputs import Vectors
 
 from .conftest import FAST, make_fast
 

@@ -11,8 +11,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor
-from aae_sklearn._scaling import FAR_PREDICTION
 from aae_sklearn.exceptions import FarOutInputWarning, FarOutPredictionWarning
+from aae_sklearn.utils._scaling import FAR_PREDICTION
 
 from .conftest import make_fast
 

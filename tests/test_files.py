@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from aae_sklearn._files import atomic_write
+from aae_sklearn.utils._files import atomic_write
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

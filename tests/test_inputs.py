@@ -8,8 +8,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.preprocessing import QuantileTransformer
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, load
-from aae_sklearn._inputs import Vectors, check_sequences, is_sequence_input
-from aae_sklearn._scaling import _quantiles, quantile_normal
+from aae_sklearn.utils._inputs import Vectors, check_sequences, is_sequence_input
+from aae_sklearn.utils._scaling import _quantiles, quantile_normal
 
 from .conftest import as_object_array, nan_padded
 

@@ -4,15 +4,15 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from aae_sklearn._networks import (
+from aae_sklearn._training import Batches, reconstruction_loss
+from aae_sklearn._training._data import ccc_loss
+from aae_sklearn.nn._autoencoder import (
     CNNEncoder,
     Dropout,
     GRUEncoder,
     SequenceDecoder,
     _pool_frames,
 )
-from aae_sklearn._training import Batches, reconstruction_loss
-from aae_sklearn._training._data import ccc_loss
 
 ENCODERS = [
     lambda: CNNEncoder(5, (8, 6), 4),

@@ -20,7 +20,7 @@ from safetensors.torch import save_file
 from sklearn.exceptions import NotFittedError
 
 from aae_sklearn import AAEEmotionRegressor, SupervisedEmotionRegressor, load
-from aae_sklearn._persistence import FORMAT, FORMAT_VERSION
+from aae_sklearn._persist._persistence import FORMAT, FORMAT_VERSION
 from aae_sklearn.datasets import make_emotion_regression
 
 ESTIMATORS = [AAEEmotionRegressor, SupervisedEmotionRegressor]
@@ -265,7 +265,7 @@ def test_interrupted_save_keeps_the_old_file(fitted_aae, model_file, tmp_path):
         raise OSError("disk full")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("aae_sklearn._files.os.replace", fail)
+        patch.setattr("aae_sklearn.utils._files.os.replace", fail)
         with pytest.raises(OSError, match="disk full"):
             pickle.loads(pickle.dumps(fitted_aae)).set_params(max_iter=9).save(path)
     assert os.listdir(tmp_path) == ["model.safetensors"]

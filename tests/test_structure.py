@@ -18,7 +18,7 @@ ESTIMATOR_MODULES = [
     "_classes.py",
     "_aae_classifier.py",
     "_supervised_classifier.py",
-    "_persistence.py",
+    "_persist/_persistence.py",
 ]
 # Expressions that stand for a net, one of its callbacks or optimizers.
 ENGINE_OBJECT = re.compile(r"net|callback|stopper|optimizer|checkpoint", re.IGNORECASE)
@@ -98,7 +98,7 @@ def test_training_engine_imports_no_estimator():
         "aae_sklearn._classes",
         "aae_sklearn._aae_classifier",
         "aae_sklearn._supervised_classifier",
-        "aae_sklearn._persistence",
+        "aae_sklearn._persist._persistence",
         "aae_sklearn.cli",
     }
     for path in (PACKAGE / "_training").glob("*.py"):
@@ -154,3 +154,74 @@ def test_no_module_is_much_over_400_lines():
         if (n := len(p.read_text().splitlines())) > 420
     }
     assert not long, long
+
+
+# The layers, lowest first: a module imports from its own layer or lower ones.
+LAYERS = [
+    ("aae_sklearn.exceptions", "aae_sklearn.metrics"),
+    ("aae_sklearn.utils",),
+    ("aae_sklearn.nn",),
+    ("aae_sklearn._training",),
+    ("aae_sklearn._persist",),
+    # The estimators and their plumbing (the package root), and the public
+    # subpackages beside them.
+    ("aae_sklearn", "aae_sklearn.features", "aae_sklearn.datasets"),
+    ("aae_sklearn.plotting",),
+    ("aae_sklearn.cli", "aae_sklearn.__main__"),
+]
+
+
+def _layer(module):
+    """The index in ``LAYERS`` of the longest prefix of ``module``."""
+    best, index = "", None
+    for i, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            matches = module == prefix or module.startswith(prefix + ".")
+            if matches and len(prefix) > len(best):
+                best, index = prefix, i
+    return index
+
+
+def _upward_imports():
+    """``(importer, imported)`` pairs where a module imports from a higher
+    layer; ``from .. import __version__`` is the package's version string, not
+    its estimators."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if [a.name for a in node.names] == ["__version__"]:
+                continue
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                imported = ".".join(base + ([node.module] if node.module else []))
+            else:
+                imported = node.module or ""
+            layer = _layer(imported)
+            if layer is not None and layer > _layer(name):
+                found.append((name, imported))
+    return found
+
+
+def test_imports_point_down_the_layers():
+    assert _upward_imports() == []
+
+
+def test_every_module_has_a_layer():
+    unplaced = [
+        _module_name(p)
+        for p in PACKAGE.rglob("*.py")
+        if _layer(_module_name(p)) is None
+    ]
+    assert unplaced == []
+
+
+def test_the_package_root_shows_the_plan():
+    """At most 12 modules at the root; each subpackage says its one idea."""
+    assert len(list(PACKAGE.glob("*.py"))) <= 12
+    for init in PACKAGE.glob("*/__init__.py"):
+        assert ast.get_docstring(ast.parse(init.read_text())), init.parent.name

@@ -11,7 +11,7 @@ import torch
 from skorch.callbacks import Callback
 from skorch.history import History
 
-from .._files import atomic_write
+from ..utils._files import atomic_write
 
 
 def _stable(value):

@@ -18,8 +18,8 @@ from .. import (
     AAEEmotionRegressor,
     SupervisedEmotionClassifier,
     SupervisedEmotionRegressor,
-    _clock,
 )
+from ..utils import _clock
 from ._io import _plural
 
 #: Epochs of a network's timed fit; the median of their times is its epoch.

@@ -17,8 +17,8 @@ from safetensors.numpy import save as _serialize
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
-from .._files import atomic_write
 from ..features import GroupStandardScaler
+from ..utils._files import atomic_write
 from . import _notes
 from ._checks import _check_device
 from ._corpora import BUNDLED

@@ -12,7 +12,6 @@ import pandas as pd
 from sklearn.utils import Bunch
 from tqdm import tqdm
 
-from .._files import atomic_write
 from ..datasets import (
     load_emodb,
     load_iemocap,
@@ -22,6 +21,7 @@ from ..datasets import (
 )
 from ..datasets._ravdess import TARGET_NAMES
 from ..features import FrameFeatures, OpenSmileFunctionals, SSLEmbeddings
+from ..utils._files import atomic_write
 
 TARGETS = TARGET_NAMES
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")

@@ -8,7 +8,6 @@ import warnings
 
 from sklearn.exceptions import ConvergenceWarning
 
-from .._scaling import FAR_OUT, FAR_PREDICTION
 from ..exceptions import (
     DiscriminatorCollapseWarning,
     FarOutInputWarning,
@@ -19,6 +18,7 @@ from ..exceptions import (
     TrainingDivergedWarning,
     TrainingInterruptedWarning,
 )
+from ..utils._scaling import FAR_OUT, FAR_PREDICTION
 
 # What each of the package's warnings means for a command's results, in one line.
 NOTES = {

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._files import atomic_write
+from ..utils._files import atomic_write
 from ._io import _names, _write_table
 from ._pool import _pool_heading
 

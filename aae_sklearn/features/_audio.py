@@ -15,8 +15,8 @@ from scipy.signal import resample_poly
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._warn import warn
 from ..exceptions import AudioError, SkippedAudioWarning
+from ..utils._warn import warn
 
 # Tasks per worker: enough to balance utterances of unequal length, few enough
 # that the start-up of each (a fresh openSMILE instance) stays small.

@@ -19,8 +19,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._warn import warn
 from ..exceptions import SingleRowGroupWarning
+from ..utils._warn import warn
 
 
 class GroupStandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from .._inputs import check_sequences
+from ..utils._inputs import check_sequences
 
 
 class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):

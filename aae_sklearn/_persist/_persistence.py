@@ -17,7 +17,9 @@ import torch
 from safetensors.torch import save as _serialize
 from sklearn.utils.validation import check_is_fitted
 
-from ._files import atomic_write
+from .._training import resolve_device, torch_seed
+from ..utils._files import atomic_write
+from ..utils._scaling import quantile_transformer
 from ._model_file import (
     CHECKS,
     FORMAT,
@@ -37,8 +39,6 @@ from ._model_file import (
     read_tensor,
     versions,
 )
-from ._scaling import quantile_transformer
-from ._training import resolve_device, torch_seed
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load", "register", "save_estimator"]
 

@@ -11,7 +11,7 @@ from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
-from .metrics import concordance_correlation_coefficient
+from ..metrics import concordance_correlation_coefficient
 
 METRICS = {
     "ccc": concordance_correlation_coefficient,

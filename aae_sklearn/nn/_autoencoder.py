@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from ._layers import Dropout, _mlp
-from ._sequence_networks import (
+from ._sequence import (
     CNNEncoder,
     GRUEncoder,
     SequenceDecoder,

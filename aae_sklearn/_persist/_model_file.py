@@ -29,7 +29,12 @@ import pandas as pd
 import torch
 from safetensors import SafetensorError, safe_open
 
-from ._networks import CategoricalPrior, EmpiricalPrior, GaussianPrior, UniformPrior
+from ..nn._autoencoder import (
+    CategoricalPrior,
+    EmpiricalPrior,
+    GaussianPrior,
+    UniformPrior,
+)
 
 # The fitted state: what fit sets (and a fresh fit clears), save writes and load
 # reads. "json": a value in the model file's document; "array": a tensor;
@@ -186,7 +191,7 @@ def versions():
     import sklearn
     import skorch
 
-    from . import __version__
+    from .. import __version__
 
     return {
         "aae_sklearn": __version__,

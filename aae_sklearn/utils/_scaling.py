@@ -10,8 +10,8 @@ from scipy.special import ndtri
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.preprocessing._data import BOUNDS_THRESHOLD
 
+from ..exceptions import FarOutInputWarning, FarOutPredictionWarning
 from ._warn import warn
-from .exceptions import FarOutInputWarning, FarOutPredictionWarning
 
 # Inputs this many training standard deviations out make the networks extrapolate.
 FAR_OUT = 50.0
