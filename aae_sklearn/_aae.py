@@ -10,7 +10,7 @@ from ._adversarial import AAE_CONSTRAINTS, _AdversarialParts
 from ._base import _BaseEmotionEstimator
 from ._training import AAENet
 from .nn._autoencoder import EmpiricalPrior, GaussianPrior, UniformPrior
-from .utils._docstrings import _COMMON_ATTRS_DOC, _doc
+from .utils._docstrings import _COMMON_ATTRS_DOC, _doc, _x_doc
 
 
 class AAEEmotionRegressor(
@@ -273,14 +273,11 @@ class AAEEmotionRegressor(
         n_outputs = self._check_n_outputs(n_outputs, default=3)
         return self._fit(X, None, n_outputs=n_outputs)
 
+    @_x_doc
     def transform(self, X):
         """Encode ``X`` into the latent code.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Inputs of the kind seen in ``fit``: feature vectors, or a list of
-            frame sequences (or a NaN-padded 3-D array).
+        %(parameters_X)s
 
         Returns
         -------

@@ -18,7 +18,7 @@ from ._classes import (
 )
 from ._training import AAEClassifierNet
 from .nn._autoencoder import CategoricalPrior
-from .utils._docstrings import _AAE_PARAMS_DOC
+from .utils._docstrings import _AAE_PARAMS_DOC, _x_doc
 
 _PRIOR_DOC = _AAE_PARAMS_DOC[
     _AAE_PARAMS_DOC.index("    emotion_prior : ") : _AAE_PARAMS_DOC.index(
@@ -274,14 +274,11 @@ class AAEEmotionClassifier(
             )
         return self._fit(X, None, n_outputs=1)
 
+    @_x_doc
     def transform(self, X):
         """Encode ``X`` into the class probabilities and the style part.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Inputs of the kind seen in ``fit``: feature vectors, or a list of
-            frame sequences (or a NaN-padded 3-D array).
+        %(parameters_X)s
 
         Returns
         -------

@@ -24,7 +24,7 @@ from ._training import (
     torch_threads,
 )
 from .nn._autoencoder import make_encoder
-from .utils._docstrings import SAVE_DOC
+from .utils._docstrings import SAVE_DOC, _x_doc
 from .utils._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
 from .utils._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
 from .utils._validation import (
@@ -376,14 +376,11 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         return code
 
+    @_x_doc
     def predict(self, X):
         """Predict the emotion dimensions of ``X``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Inputs of the kind seen in ``fit``: feature vectors, or a list of
-            frame sequences (or a NaN-padded 3-D array).
+        %(parameters_X)s
 
         Returns
         -------

@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import FITTED_ATTRIBUTES
-from .utils._docstrings import _COMMON_PARAMS_DOC
+from .utils._docstrings import _COMMON_PARAMS_DOC, _x_doc
 from .utils._validation import PARAMETER_CONSTRAINTS, check_same_length
 
 # The label of unlabeled rows, as in scikit-learn's semi-supervised estimators.
@@ -168,14 +168,11 @@ class _ClassifierPlumbing:
         metric = CLASS_METRICS.get(self.scoring, self.scoring)
         return partial(_score_classes, metric=metric, classes=self.classes_)
 
+    @_x_doc
     def predict_proba(self, X):
         """Probability of each class (the softmax of the class logits).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Inputs of the kind seen in ``fit``: feature vectors, or a list of
-            frame sequences (or a NaN-padded 3-D array).
+        %(parameters_X)s
 
         Returns
         -------
@@ -199,14 +196,11 @@ class _ClassifierPlumbing:
         logits = self._emotion_part(X)
         return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
 
+    @_x_doc
     def predict(self, X):
         """Predict the emotion class of ``X``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or sequences
-            Inputs of the kind seen in ``fit``: feature vectors, or a list of
-            frame sequences (or a NaN-padded 3-D array).
+        %(parameters_X)s
 
         Returns
         -------

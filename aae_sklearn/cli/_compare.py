@@ -33,19 +33,13 @@ from ._results import (
     _versions,
     _write_results,
 )
-from ._tasks import TASKS
+from ._tasks import TASKS, _network_params
 
 
 def _models(task, args, sequences=False):
     """The networks of ``task`` (``--max-iter`` unset keeps their default) and
     the baselines."""
-    params = {
-        "random_state": args.random_state,
-        "device": args.device,
-        "n_threads": args.threads,
-    }
-    if args.max_iter is not None:
-        params["max_iter"] = args.max_iter
+    params = _network_params(args)
     models = {
         Network.__name__: Network(**params) for Network in (task.aae, task.supervised)
     }

@@ -36,7 +36,7 @@ from ._io import (
     _require_columns,
     _UsageError,
 )
-from ._tasks import TASKS
+from ._tasks import TASKS, _network_params
 
 MODEL_SUFFIX = ".safetensors"
 # The entry of the model file's safetensors metadata that holds what predict
@@ -321,13 +321,7 @@ def _run_fit(args):
         y = pd.DataFrame(data.y, columns=data.target_names)
     X_unlabeled = _pool(args, data, cache) if args.unlabeled else None
     Estimator = task.aae if args.model == "aae" else task.supervised
-    params = {
-        "random_state": args.random_state,
-        "device": args.device,
-        "n_threads": args.threads,
-    }
-    if args.max_iter is not None:
-        params["max_iter"] = args.max_iter
+    params = _network_params(args)
     estimator = Estimator(**params, verbose=args.verbose)
     if not args.quiet:
         _say_start(estimator, X, y, X_unlabeled, labeled, data, args.normalize)

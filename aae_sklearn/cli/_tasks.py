@@ -113,3 +113,17 @@ class Categories:
 
 
 TASKS = {"dimensions": Dimensions(), "categories": Categories()}
+
+
+def _network_params(args):
+    """The parameters of the networks that ``compare`` and ``fit`` take from
+    the command line: seed, device, threads, and ``--max-iter`` where given
+    (else the networks' default)."""
+    params = {
+        "random_state": args.random_state,
+        "device": args.device,
+        "n_threads": args.threads,
+    }
+    if args.max_iter is not None:
+        params["max_iter"] = args.max_iter
+    return params

@@ -226,6 +226,20 @@ def _doc(template):
     ).replace("%(aae_params)s", _AAE_PARAMS_DOC.strip("\n")[4:])
 
 
+_X_PARAMETER = """Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or sequences
+            Inputs of the kind seen in ``fit``: feature vectors, or a list of
+            frame sequences (or a NaN-padded 3-D array)."""
+
+
+def _x_doc(method):
+    """Fill ``%(parameters_X)s`` in the docstring of a method whose one
+    parameter is ``X``, the inputs of the kind seen in ``fit``."""
+    method.__doc__ = method.__doc__.replace("%(parameters_X)s", _X_PARAMETER)
+    return method
+
+
 SAVE_DOC = """Save the fitted estimator to a safetensors file, loadable without pickle.
 
         The file holds the weights of every network, the input and target scaling
