@@ -1,7 +1,7 @@
 """torch modules for frame sequences: the convolutional and recurrent encoders,
 the two decoders, and the pooling over time they share.
 
-Like :mod:`._networks`, nothing here knows about scikit-learn.
+Like :mod:`._autoencoder`, nothing here knows about scikit-learn.
 """
 
 # License: BSD-3-Clause

@@ -48,7 +48,8 @@ def _locations(name):
     return (f"<frozen {name}>", f"<frozen {name}.")
 
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# The package's folder (this module sits in its utils/).
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _SKIPPED = (_PACKAGE,) + tuple(
     location for name in _LIBRARIES for location in _locations(name)
 )
