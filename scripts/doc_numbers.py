@@ -440,7 +440,33 @@ def _frames_table():
     return _list_table([*header, "6 folds: supervised", "6 folds: AAE"], rows)
 
 
+def _threads_table():
+    runs = pd.read_csv(BENCHMARKS / "threads" / "threads.csv")
+    names = {"AAEEmotionRegressor": "AAE", "SupervisedEmotionRegressor": "supervised"}
+    rows = []
+    cell = ["inputs", "estimator", "n_threads"]
+    for (inputs, estimator, n_threads), fits in runs.groupby(cell, sort=False):
+        idle = fits[fits["load"] == "idle"].set_index("seed")
+        busy = fits[fits["load"] == "busy"].set_index("seed")
+        same = (idle["digest"] == busy.loc[idle.index, "digest"]).all()
+        idle_s, busy_s = idle["seconds"].median(), busy["seconds"].median()
+        rows.append(
+            [
+                inputs,
+                names[estimator],
+                str(n_threads),
+                f"{idle_s:.2f}",
+                f"{busy_s:.2f}",
+                f"{busy_s / idle_s:.2f}",
+                "yes" if same else "no",
+            ]
+        )
+    header = ["inputs", "network", "threads", "idle (s)", "busy (s)", "busy / idle"]
+    return _list_table([*header, "same predictions"], rows)
+
+
 TABLES = {
+    "threads": _threads_table,
     "pool-dimensions": _pool_dimensions_table,
     "pool-classes": _pool_classes_table,
     "cross-dimensions": _cross_dimensions_table,
@@ -509,6 +535,7 @@ QUOTED = {
         "cross.classes.svc_margin.min",
         "ssl.base.real_time",
     ),
+    "docs/user_guide/scaling.rst": ["table:threads"],
     "docs/user_guide/semi_supervised.rst": _expand(
         "all.{ravdess,emodb}.25.aae.{acc,ccc}",
         "all.ravdess.100.aae.{acc,ccc}",
