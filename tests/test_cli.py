@@ -115,7 +115,9 @@ def test_compare_writes_results_and_figures(compared):
     assert "mean ± std over 2 folds, features normalised per speaker" in table
 
     document = json.loads((out / "results.json").read_text())
-    assert set(document) == {"config", "folds", "summary", "predictions"}
+    assert set(document) == {"config", "folds", "summary", "predictions", "files"}
+    written = {p.name for p in out.iterdir()}
+    assert set(document["files"]) == written and "results.json" in written
     config = document["config"]
     assert config["labeled_fractions"] == [0.5, 1.0] and config["folds"] == 2
     assert config["normalize"] == "speaker"

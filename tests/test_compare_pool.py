@@ -140,7 +140,9 @@ def test_a_table_pool(speakers, targets, ravdess_csv, tmp_path, monkeypatch, cap
     for X_unlabeled in given:
         assert_allclose(X_unlabeled, _standardized(emodb.data, groups), atol=1e-9)
     scaling = "per speaker" if speakers else "per speaker, pool.csv as a whole"
-    assert f"pool.csv (535), 535 utterances, {scaling}" in capsys.readouterr().out
+    assert f"unlabeled pool: pool.csv, 535 utterances, {scaling}" in (
+        capsys.readouterr().out
+    )
     (source,) = json.loads((out / "results.json").read_text())["config"]["unlabeled"][
         "sources"
     ]
