@@ -173,8 +173,9 @@ def test_compare_says_its_estimate_and_then_the_time_it_took(
     estimate = re.search(
         r"aae-sklearn: 20 fits to run \(4 AAEEmotionRegressor, 4 "
         r"SupervisedEmotionRegressor, 4 SVR, 4 Ridge, 4 MLPRegressor\), 1 at a "
-        r"time with 1 torch thread each: about (\d+) s in all on this machine \(estimated from timings on "
-        r"the first fold, the networks running all their 2 epochs\)\.\n",
+        r"time with 1 torch thread each: about (\d+) s in all on this machine "
+        r"\(estimated from timings on the first fold, the networks running all "
+        r"their 2 epochs\)\.\n",
         err,
     )
     assert estimate is not None, err
