@@ -285,8 +285,11 @@ def bare_aae_fit(X, y, *, epochs, seed):
 
 
 def _estimator_params(epochs, seed):
-    """Run exactly ``epochs`` epochs: no early stopping, no stopping on a plateau."""
+    """Run exactly ``epochs`` epochs: no early stopping, no stopping on a plateau;
+    torch's threads as the process has them, as the bare loops, skorch and
+    ``MLPRegressor`` run."""
     return dict(
+        n_threads=None,
         max_iter=epochs,
         early_stopping=False,
         n_iter_no_change=epochs + 1,
