@@ -137,6 +137,7 @@ class AAEEmotionRegressor(
         pretrain_iter=0,
         unlabeled_ratio=0.5,
         consistency_weight=0.0,
+        consistency_view="dropout",
         frame_decoder="stats",
         encoder="auto",
         frame_pooling=4,
@@ -177,6 +178,7 @@ class AAEEmotionRegressor(
         self.pretrain_iter = pretrain_iter
         self.unlabeled_ratio = unlabeled_ratio
         self.consistency_weight = consistency_weight
+        self.consistency_view = consistency_view
         self.frame_decoder = frame_decoder
         self.encoder = encoder
         self.frame_pooling = frame_pooling

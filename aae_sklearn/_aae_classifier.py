@@ -2,10 +2,12 @@
 
 # License: BSD-3-Clause
 
+from numbers import Real
+
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._adversarial import AAE_CONSTRAINTS, _AdversarialParts
 from ._base import _BaseEmotionEstimator
@@ -18,7 +20,7 @@ from ._classes import (
 )
 from ._training import AAEClassifierNet
 from .nn._autoencoder import CategoricalPrior
-from .utils._docstrings import _AAE_PARAMS_DOC, _x_doc
+from .utils._docstrings import _AAE_PARAMS_DOC, _CONSISTENCY_THRESHOLD_DOC, _x_doc
 
 _PRIOR_DOC = _AAE_PARAMS_DOC[
     _AAE_PARAMS_DOC.index("    emotion_prior : ") : _AAE_PARAMS_DOC.index(
@@ -33,6 +35,11 @@ _PARAMS_DOC = _AAE_PARAMS_DOC.replace(
         all classes alike.
 """,
 ).replace("emotion part", "class part")
+# The classifier's own parameter, after consistency_view as in its signature.
+_PARAMS_DOC = _PARAMS_DOC.replace(
+    "    frame_decoder : ",
+    _CONSISTENCY_THRESHOLD_DOC.lstrip("\n") + "    frame_decoder : ",
+)
 
 
 class AAEEmotionClassifier(
@@ -113,6 +120,7 @@ class AAEEmotionClassifier(
         **CLASSIFIER_CONSTRAINTS,
         **AAE_CONSTRAINTS,
         "emotion_prior": [StrOptions({"labels", "uniform"})],
+        "consistency_threshold": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -133,6 +141,8 @@ class AAEEmotionClassifier(
         pretrain_iter=0,
         unlabeled_ratio=0.5,
         consistency_weight=0.0,
+        consistency_view="dropout",
+        consistency_threshold=0.95,
         frame_decoder="stats",
         encoder="auto",
         frame_pooling=4,
@@ -173,6 +183,8 @@ class AAEEmotionClassifier(
         self.pretrain_iter = pretrain_iter
         self.unlabeled_ratio = unlabeled_ratio
         self.consistency_weight = consistency_weight
+        self.consistency_view = consistency_view
+        self.consistency_threshold = consistency_threshold
         self.frame_decoder = frame_decoder
         self.encoder = encoder
         self.frame_pooling = frame_pooling
@@ -197,6 +209,12 @@ class AAEEmotionClassifier(
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+
+    def _phase_params(self):
+        return {
+            **super()._phase_params(),
+            "consistency_threshold": self.consistency_threshold,
+        }
 
     def _make_emotion_prior(self, n_outputs, y_labeled):
         """One-hot draws of the classes, in the proportions of ``y_labeled``

@@ -49,6 +49,7 @@ AAE_CONSTRAINTS = {
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     "unlabeled_ratio": [Interval(Real, 0, None, closed="left"), None],
     "consistency_weight": [Interval(Real, 0, None, closed="left")],
+    "consistency_view": [StrOptions({"dropout", "masking"})],
     "frame_decoder": [StrOptions({"frames", "stats"})],
 }
 
@@ -101,6 +102,7 @@ class _AdversarialParts:
             pretrain_iter=self.pretrain_iter,
             unlabeled_ratio=self.unlabeled_ratio,
             consistency_weight=self.consistency_weight,
+            consistency_view=self.consistency_view,
         )
 
     def _reconstruction_weight(self):

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from ._callbacks import PHASE_LOSSES
 from ._data import Batches, SampledBatches, cycle, reconstruction_loss
 from ._nets import SupervisedNet
+from ._views import strong_view
 
 # The share of the instance noise annealed away over max_iter epochs.
 _NOISE_DECAY = 0.5
@@ -23,6 +24,7 @@ _PHASE_SETTINGS = (
     "pretrain_iter",
     "unlabeled_ratio",
     "consistency_weight",
+    "consistency_view",
 )
 
 
@@ -85,11 +87,19 @@ class AAENet(SupervisedNet):
         one: the emotion parts of two passes of the phase-1 batch through the
         encoder, under different dropout masks, are pulled together (the
         Pi-model of Laine and Aila, 2017); 0 skips it.
+    consistency_view : {"dropout", "masking"}, default="dropout"
+        The views of the consistency phase: ``"dropout"``, the two dropout
+        passes above; ``"masking"``, the emotion part of the batch, computed
+        without gradient (the teacher), is the target of the emotion part of a
+        strongly perturbed copy of it (the student, see :mod:`._views`), by
+        :meth:`consistency_loss`.
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
 
     loss_names = PHASE_LOSSES
+    # The settings that configure() changes besides those of SupervisedNet.
+    phase_settings = _PHASE_SETTINGS
 
     def __init__(
         self,
@@ -111,6 +121,7 @@ class AAENet(SupervisedNet):
         pretrain_iter=0,
         unlabeled_ratio=None,
         consistency_weight=0.0,
+        consistency_view="dropout",
         **kwargs,
     ):
         # Set before skorch's __init__, which only then starts guarding modules.
@@ -129,6 +140,7 @@ class AAENet(SupervisedNet):
         self.pretrain_iter = pretrain_iter
         self.unlabeled_ratio = unlabeled_ratio
         self.consistency_weight = consistency_weight
+        self.consistency_view = consistency_view
         super().__init__(module, n_targets=n_targets, **kwargs)
 
     def initialize_module(self):
@@ -170,7 +182,7 @@ class AAENet(SupervisedNet):
         """
         base = {k: settings.pop(k) for k in _BASE_SETTINGS if k in settings}
         for key, value in settings.items():
-            if key not in _PHASE_SETTINGS:
+            if key not in self.phase_settings:
                 raise TypeError(f"configure() got an unexpected setting {key!r}")
             setattr(self, key, value)
         if emotion_prior is not None:
@@ -314,10 +326,28 @@ class AAENet(SupervisedNet):
         self._step(self.optimizer_generator_, loss, "generator_loss")
 
     def _consistency_phase(self, inputs):
-        """Pull together the emotion parts of two dropout views of ``inputs``."""
-        views = [self.latent(self.module_(*inputs))[:, : self.n_targets] for _ in "ab"]
-        loss = F.mse_loss(views[0], views[1])
+        """Pull together the emotion parts of two views of ``inputs``: two
+        dropout passes, or a teacher pass and a masked student pass."""
+        k = self.n_targets
+        if self.consistency_view == "masking":
+            # The teacher runs in training mode, as every phase does: its
+            # dropout is the weak augmentation of FixMatch's teacher view, and
+            # the modules stay in one mode for the whole epoch.
+            with torch.no_grad():
+                teacher = self.module_(*inputs)[:, :k]
+            student = self.module_(*strong_view(inputs))[:, :k]
+            loss = self.consistency_loss(student, teacher)
+            if loss is None:
+                return
+        else:
+            views = [self.latent(self.module_(*inputs))[:, :k] for _ in "ab"]
+            loss = F.mse_loss(views[0], views[1])
         self._step(self.optimizer_consistency_, loss, "consistency_loss")
+
+    def consistency_loss(self, student, teacher):
+        """The loss of the student's emotion part ``student`` against the
+        teacher's ``teacher`` (no gradient), or None where nothing is learned."""
+        return F.mse_loss(student, teacher)
 
     def train_step(self, batch, **fit_params):
         self._train_mode()

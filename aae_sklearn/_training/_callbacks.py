@@ -40,11 +40,12 @@ class PhaseLosses(Callback):
             net.history.record(
                 "clipped_steps", int(sum(b.get("clipped_steps", 0) for b in batches))
             )
-        consistency = [
-            b["consistency_loss"] for b in batches if "consistency_loss" in b
-        ]
-        if consistency:
-            net.history.record("consistency_loss", float(np.mean(consistency)))
+        # The consistency loss, and for FixMatch the share of rows given a
+        # pseudo-label, in the epochs whose batches recorded them.
+        for name in ("consistency_loss", "consistency_share"):
+            values = [b[name] for b in batches if name in b]
+            if values:
+                net.history.record(name, float(np.mean(values)))
         for name in DIAGNOSTICS[2:]:
             accuracy = [b[name] for b in batches if name in b]
             if accuracy:

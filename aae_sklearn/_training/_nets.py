@@ -199,6 +199,7 @@ class SupervisedNet(NeuralNet):
         order = [
             *self.loss_names,
             "consistency_loss",
+            "consistency_share",
             "valid_loss",
             "valid_score",
             *DIAGNOSTICS,

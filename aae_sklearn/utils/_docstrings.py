@@ -202,11 +202,29 @@ _AAE_PARAMS_DOC = """
         unlabeled pools).
     consistency_weight : float, default=0.0
         Strength of a consistency phase after the supervised one: the encoder
-        passes the rows of the phase-1 mini-batch, labeled or not, twice, under
-        different dropout masks, and learns to give both passes the same
-        emotion part (the Pi-model of Laine and Aila, 2017), with
-        ``consistency_weight * learning_rate_init`` as learning rate. 0 skips
-        the phase.
+        passes the rows of the phase-1 mini-batch, labeled or not, through two
+        views that ``consistency_view`` chooses, and learns to give both the
+        same emotion part, with ``consistency_weight * learning_rate_init`` as
+        learning rate. Its loss is recorded as ``consistency_loss`` in
+        ``history_``. 0 skips the phase.
+    consistency_view : {"dropout", "masking"}, default="dropout"
+        The two views of the consistency phase. ``"dropout"``: two passes of
+        the rows under different dropout masks, pulled together by the squared
+        error (the Pi-model of Laine and Aila, 2017). ``"masking"``: a teacher
+        and a student. The teacher is the pass of the rows as they are,
+        computed without gradient (a stop-gradient target, with dropout as in
+        every training pass); the student is the pass of a strongly perturbed
+        copy of them: for frame sequences, SpecAugment-style masks (Park et
+        al., 2019), two bands of up to 10 % of each sequence's real frames
+        and two bands of up to 15 % of the features, set to 0, the mean of the
+        standardised inputs; for feature vectors, 15 % of each row's features
+        set to 0 and Gaussian noise of standard deviation 0.1 on the others.
+        The student learns the teacher's emotion part: by the squared error in
+        :class:`AAEEmotionRegressor`; in :class:`AAEEmotionClassifier`, by
+        FixMatch (Sohn et al., 2020), the cross-entropy of the student against
+        the teacher's most probable class on the rows where the teacher gives
+        it at least ``consistency_threshold``, whose share is recorded as
+        ``consistency_share`` in ``history_``.
     frame_decoder : {"frames", "stats"}, default="stats"
         What the decoder reconstructs from the code of a frame sequence (vectors
         are always reconstructed whole): ``"stats"``, the mean and standard
@@ -216,6 +234,15 @@ _AAE_PARAMS_DOC = """
         times as long, and no lead over the supervised network in the frame
         study of the user guide). With ``reconstruction_weight="auto"``,
         ``"stats"`` takes the weight of vectors (0.6), ``"frames"`` 0.01.
+"""
+
+_CONSISTENCY_THRESHOLD_DOC = """
+    consistency_threshold : float, default=0.95
+        With ``consistency_view="masking"``: the teacher's probability of its
+        most probable class from which a row gets that class as pseudo-label.
+        The cross-entropy of the student on these rows is summed and divided by
+        all the rows of the mini-batch, so that the phase grows with the share
+        of confident rows; a mini-batch with none takes no step. In [0, 1).
 """
 
 
