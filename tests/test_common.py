@@ -22,6 +22,7 @@ from aae_sklearn import (
     SupervisedEmotionRegressor,
 )
 from aae_sklearn.features import (
+    AudioViews,
     FrameFeatures,
     GroupStandardScaler,
     OpenSmileFunctionals,
@@ -87,6 +88,7 @@ AUDIO_TRANSFORMERS = [
     FrameFeatures(kind="egemaps_lld"),
     SSLEmbeddings(),
     SequenceScaler(),
+    AudioViews(),
 ]
 API_CHECKS = [
     check_estimator_cloneable,

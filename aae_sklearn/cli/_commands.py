@@ -35,6 +35,7 @@ from ._io import (
     _UsageError,
     _write_table,
 )
+from ._views import _augmented_features
 
 
 def _run_extract(args):
@@ -48,18 +49,22 @@ def _run_extract(args):
     else:
         items = _audio_items(args.source)
         info = pd.DataFrame({"file": items})
-    if ssl is None:
+    if ssl is not None and not args.quiet:  # a hub name can wait before the bar
+        print(f"aae-sklearn: {loading_message(ssl.model)}", file=sys.stderr)
+    if args.augment:
+        features, kept, views = _augmented_features(items, args, ssl)
+    elif ssl is None:
         features, kept = _functionals(
             items, args.features, args.n_jobs, args.skip_bad, args.quiet
         )
     else:
-        if not args.quiet:  # a hub name can wait on the network before the bar
-            print(f"aae-sklearn: {loading_message(ssl.model)}", file=sys.stderr)
         values, kept, names = _embeddings(
             items, ssl, "vectors", args.skip_bad, args.quiet
         )
         features = pd.DataFrame(values, columns=names)
     table = pd.concat([info.iloc[kept].reset_index(drop=True), features], axis=1)
+    if args.augment:  # beside the file, whose views the rows are
+        table.insert(1, "view", views)
     _write_table(table, out)
     if not args.quiet:
         print(

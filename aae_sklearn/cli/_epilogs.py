@@ -101,6 +101,7 @@ examples:
   aae-sklearn extract files.txt -o features.csv   # one audio path per line
   aae-sklearn extract my_wavs/ -o wavlm.csv --features ssl \
       --ssl-model microsoft/wavlm-base-plus --ssl-layer 6
+  aae-sklearn extract my_wavs/ -o views.csv --augment 2 --random-state 0
 
 Without --corpus, SOURCE is a folder searched recursively for .wav, .flac, .ogg
 and .mp3 files, one audio file, or a text file of paths (relative to its own
@@ -110,6 +111,12 @@ Frame sequences have no table form: see 'aae-sklearn compare --features frames'.
 --features ssl writes the mean and standard deviation of a self-supervised
 model's hidden state over each file (ssl0_mean, ..., ssl0_std, ...); see
 --ssl-model and --ssl-layer, and 'aae-sklearn compare --help'.
+--augment N adds N perturbed views of each file (tempo within 10 %, pitch
+within 2 semitones, gain within 6 dB, white noise at 10-30 dB SNR; see
+aae_sklearn.features.AudioViews, which needs the augment extra): N + 1 rows
+per file, a view column beside the file (0: the file as read, its features
+those of a plain extract). --random-state seeds the views; they do not depend
+on --jobs. Without --augment the table has no view column.
 """
 FIT_EPILOG = """\
 examples:

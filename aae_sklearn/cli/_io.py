@@ -42,13 +42,14 @@ CORPORA = {
     "iemocap": load_iemocap,
     "msp": load_msp_podcast,
 }
-# Columns of the corpus loaders' frames and of the bundled table that describe an
-# utterance rather than measure it: never features, even when numeric.
+# Columns of the corpus loaders' frames, of the bundled table and of extract
+# --augment (view) that describe an utterance rather than measure it: never
+# features, even when numeric.
 METADATA_COLUMNS = frozenset(
     "file path id actor sex gender age speaker session dialog utterance emotion "
     "emotion_code nemo_emotion category intensity statement repetition modality "
     "vocal_channel sentence text version clipped_at_2s start end label_file line "
-    "valence_rating activation_rating dominance_rating "
+    "valence_rating activation_rating dominance_rating view "
     "FileName EmoClass EmoAct EmoVal EmoDom SpkrID Gender Split_Set".split()
 )
 CATEGORY_COLUMNS = ("emotion", "category", "EmoClass")

@@ -211,6 +211,17 @@ def _parser():
     _add_extraction_jobs(ext, "parallel workers (2)")
     ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
     ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
+    ext.add_argument(
+        "--augment",
+        type=_at_least(0),
+        default=0,
+        metavar="N",
+        help="also N perturbed views of each file (tempo, pitch, gain, noise), "
+        "in a view column (0: none)",
+    )
+    ext.add_argument(
+        "--random-state", type=int, default=0, help="seed of the views (0)"
+    )
 
     fit = command(
         "fit", _run_fit, "train an estimator and save it as a model file", FIT_EPILOG
