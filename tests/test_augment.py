@@ -335,3 +335,26 @@ def test_extract_augment_with_ssl_embeddings(tmp_path, monkeypatch):
     assert table.shape == (6, 2 + 32) and table["view"].tolist() == [0, 1, 2] * 2
     originals = table[table["view"] == 0].drop(columns="view")
     assert_allclose(originals.iloc[:, 1:], plain.iloc[:, 1:], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("command", ["fit", "compare"])
+def test_a_table_of_views_is_no_training_table(command, tmp_path, capsys):
+    """fit and compare train on one row per recording: a table whose view
+    column holds views is refused, naming the file and the column; view 0
+    alone is a plain table."""
+    from aae_sklearn.datasets import load_ravdess_features
+
+    frame = load_ravdess_features().frame
+    rows = frame[frame["actor"] <= 2].rename(columns={"actor": "speaker"})
+    views = pd.concat([rows.assign(view=0), rows.assign(view=1)])
+    path = tmp_path / "views.csv"
+    views.to_csv(path, index=False)
+    if command == "fit":
+        argv = ["fit", str(path), "-o", str(tmp_path / "m"), "--model", "supervised"]
+    else:
+        argv = ["compare", "--data", str(path), "--folds", "2", "--jobs", "1"]
+    assert main([*argv, "--max-iter", "1", "-q"]) == 1
+    error = capsys.readouterr().err
+    assert f"{path}: its column 'view' holds augmented views" in error
+    views[views["view"] == 0].to_csv(path, index=False)
+    assert main([*argv, "--max-iter", "1", "-q"]) == 0

@@ -27,6 +27,7 @@ from ._io import (
     _names,
     _plural,
     _read_table,
+    _refuse_views,
     _require_columns,
     _UsageError,
 )
@@ -146,6 +147,7 @@ def _compare_data(
             feature_names=names,
         )
     table = _read_table(path)
+    _refuse_views(table, path)
     if labels:
         _require_columns(table, TARGETS, path)
         _require_group_column(table, group_column, path)

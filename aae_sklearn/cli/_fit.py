@@ -33,6 +33,7 @@ from ._io import (
     _names,
     _plural,
     _read_table,
+    _refuse_views,
     _require_columns,
     _UsageError,
 )
@@ -99,6 +100,7 @@ def _table_data(args, task):
     """X, y, groups, feature and target names of a table ``DATA``; rows whose
     targets are all empty are unlabeled."""
     path, table = args.data, _read_table(args.data)
+    _refuse_views(table, path)
     if task.name == "categories":
         column = args.targets or _category_column(table)
         if column is None:
@@ -208,6 +210,7 @@ def _pool(args, labeled, cache):
             source, groups = data.source, data.groups
         else:
             table = _read_table(source)
+            _refuse_views(table, source)
             column = _group_column(table, args.group_column)
             # Read as DATA is: a column of text is an error here too.
             _feature_columns(table, {*TARGETS, *labeled.target_names, column}, source)

@@ -209,6 +209,19 @@ def _mostly_numbers(column):
     return numbers > len(cells) / 2
 
 
+def _refuse_views(table, path):
+    """A ValueError where ``table`` holds augmented views of its files (a
+    ``view`` column from ``extract --augment``): a training table has one row
+    per recording, so that no labeled/unlabeled split or fold separates a file
+    from its views."""
+    if "view" in table.columns and (table["view"] != 0).any():
+        raise ValueError(
+            f"{path}: its column 'view' holds augmented views of its files "
+            "(written by extract --augment), and fit and compare train on one row "
+            "per recording: keep the rows of view 0, or extract without --augment."
+        )
+
+
 def _feature_columns(table, exclude, source):
     """Numeric columns other than ``exclude``, metadata and saved pandas indexes:
     the one rule by which fit, compare and predict read a table.
