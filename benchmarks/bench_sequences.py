@@ -11,7 +11,7 @@ throughput in utterances per second.
 1200 utterances of actors 1-20, each speaker's frames standardised, 25 % of
 them labeled: the autoencoder on all 1200 (the others unlabeled), the
 supervised network on the 300 labeled ones; the median wall-clock time of
-``--repeats`` fits (seeds 0, 1, ...), with torch's default threads.
+``--repeats`` fits (seeds 0, 1, ...), with the estimators' default threads.
 
 Run from the repository root::
 

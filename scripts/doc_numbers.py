@@ -536,6 +536,7 @@ QUOTED = {
         "ssl.base.real_time",
     ),
     "docs/user_guide/scaling.rst": ["table:threads"],
+    "docs/user_guide/inputs.rst": ["sequences.fit.aae_s", "sequences.fit.supervised_s"],
     "docs/user_guide/semi_supervised.rst": _expand(
         "all.{ravdess,emodb}.25.aae.{acc,ccc}",
         "all.ravdess.100.aae.{acc,ccc}",
