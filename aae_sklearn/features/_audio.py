@@ -250,16 +250,26 @@ def _extract_chunk(make_extractor, config, items, positions, *, on_error):
     return results
 
 
-class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
-    """Stateless transformer from audio items to features; not used directly.
+_ITEMS_PARAMETER = """Parameters
+        ----------
+        X : list, tuple, 1-D ndarray or pandas.Series of length n_items
+            Paths to audio files (str or os.PathLike), or in-memory
+            ``(signal, sampling_rate)`` pairs; see :func:`read_audio`."""
 
-    Subclasses define ``_extractor`` (a module-level function ``(**config) ->
-    extract(signal, where)``, called once per task so that openSMILE objects are
-    built in the worker), ``_config()`` (the validated, picklable keyword
-    arguments of ``_extractor``, ``sampling_rate`` among them),
-    ``_feature_names()`` and ``_collect(features)`` (the output container). A
-    subclass whose output is not 2-D opts out of ``set_output`` with
-    ``auto_wrap_output_keys=None``.
+
+def _items_doc(method):
+    """Fill ``%(parameters_items)s`` in the docstring of a method whose one
+    parameter is ``X``, the audio items."""
+    method.__doc__ = method.__doc__.replace("%(parameters_items)s", _ITEMS_PARAMETER)
+    return method
+
+
+class _AudioItems(TransformerMixin, BaseEstimator):
+    """Stateless transformer of audio items; not used directly.
+
+    Subclasses define ``_check()``, which validates their settings beyond
+    ``_parameter_constraints`` (``fit`` calls it before it checks the container
+    of items), and may set fitted attributes in ``_fitted()``.
     """
 
     _parameter_constraints = {
@@ -274,7 +284,6 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         tags.requires_fit = False
-        tags.transformer_tags.preserves_dtype = []
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -293,10 +302,37 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         self : object
             The transformer.
         """
-        self._config()
+        self._check()
         _check_audio_items(X)
-        self.n_features_out_ = len(self._feature_names())
+        self._fitted()
         return self
+
+    def _fitted(self):
+        """Set what ``fit`` learns of the settings (nothing, by default)."""
+
+
+class _BaseAudioTransformer(_AudioItems):
+    """Stateless transformer from audio items to features; not used directly.
+
+    Subclasses define ``_extractor`` (a module-level function ``(**config) ->
+    extract(signal, where)``, called once per task so that openSMILE objects are
+    built in the worker), ``_config()`` (the validated, picklable keyword
+    arguments of ``_extractor``, ``sampling_rate`` among them),
+    ``_feature_names()`` and ``_collect(features)`` (the output container). A
+    subclass whose output is not 2-D opts out of ``set_output`` with
+    ``auto_wrap_output_keys=None``.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    def _check(self):
+        self._config()
+
+    def _fitted(self):
+        self.n_features_out_ = len(self._feature_names())
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features of each item (or of each frame).
@@ -314,6 +350,7 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         self._validate_params()
         return np.asarray(self._feature_names(), dtype=object)
 
+    @_items_doc
     def extract(self, X):
         """Extract features, reporting which items could be read.
 
@@ -322,11 +359,7 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         left out, and ``kept`` says which items the features belong to: index
         the targets with it, ``y[kept]``.
 
-        Parameters
-        ----------
-        X : list, tuple, 1-D ndarray or pandas.Series of length n_items
-            Paths to audio files (str or os.PathLike), or in-memory
-            ``(signal, sampling_rate)`` pairs; see :func:`read_audio`.
+        %(parameters_items)s
 
         Returns
         -------
@@ -364,6 +397,7 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         skipped = [(p, str(error)) for p, _, error in results if error is not None]
         return self._collect(features), kept, skipped
 
+    @_items_doc
     def transform(self, X):
         """Extract the features of every item that can be read.
 
@@ -373,11 +407,7 @@ class _BaseAudioTransformer(TransformerMixin, BaseEstimator):
         longer line up with ``y``: call :meth:`extract` instead and index ``y``
         with ``kept``.
 
-        Parameters
-        ----------
-        X : list, tuple, 1-D ndarray or pandas.Series of length n_items
-            Paths to audio files (str or os.PathLike), or in-memory
-            ``(signal, sampling_rate)`` pairs; see :func:`read_audio`.
+        %(parameters_items)s
 
         Returns
         -------

@@ -10,13 +10,12 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
 from ..exceptions import AudioError, SkippedAudioWarning
 from ..utils._warn import warn
-from ._audio import _check_audio_items, _read, _where
+from ._audio import _AudioItems, _check_audio_items, _items_doc, _read, _where
 
 # The perturbations in the order they are applied, each with the limits of its
 # range (audiomentations' own for tempo and pitch).
@@ -110,7 +109,7 @@ def _sources(X, n_items):
     return X.index.tolist()
 
 
-class AudioViews(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class AudioViews(_AudioItems, auto_wrap_output_keys=None):
     """Augmented views of speech: each item and ``n_views`` perturbed copies.
 
     Each item is read by :func:`read_audio` (down-mixed to mono and resampled
@@ -211,10 +210,8 @@ class AudioViews(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         "pitch": ["array-like"],
         "gain": ["array-like"],
         "noise": ["array-like"],
-        "sampling_rate": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "on_error": [StrOptions({"raise", "skip"})],
-        "n_jobs": [Integral, None],
+        **_AudioItems._parameter_constraints,
     }
 
     def __init__(
@@ -242,14 +239,6 @@ class AudioViews(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.on_error = on_error
         self.n_jobs = n_jobs
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
-
     def _ranges(self):
         """The range of each perturbation, checked; and audiomentations."""
         unknown = set(self.perturbations) - set(_LIMITS)
@@ -274,34 +263,14 @@ class AudioViews(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             _import_audiomentations()
         return ranges
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and the container of items; nothing is learned.
-
-        Parameters
-        ----------
-        X : list, tuple, 1-D ndarray or pandas.Series of length n_items
-            Audio items, as for :meth:`transform`; they are not read.
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : object
-            The transformer.
-        """
+    def _check(self):
         self._ranges()
-        _check_audio_items(X)
-        return self
 
+    @_items_doc
     def transform(self, X):
         """The original and ``n_views`` perturbed views of every item.
 
-        Parameters
-        ----------
-        X : list, tuple, 1-D ndarray or pandas.Series of length n_items
-            Paths to audio files (str or os.PathLike), or in-memory
-            ``(signal, sampling_rate)`` pairs; see :func:`read_audio`.
+        %(parameters_items)s
 
         Returns
         -------
