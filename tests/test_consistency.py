@@ -170,6 +170,25 @@ def test_a_random_state_repeats_a_fit(
     )
 
 
+@pytest.mark.parametrize("loss", ["ccc", "mse"])
+def test_the_regressor_learns_the_teacher_by_its_supervised_loss(emotion_data, loss):
+    """One minus the CCC by default: codes collapsed onto one value do not
+    lower it, as they lower a squared error."""
+    X, y, Estimator = _data("vectors", "dimensions", emotion_data, None)
+    net = make(Estimator, max_iter=1, consistency_view="masking", loss=loss)
+    net = net.fit(X, y).net_
+    teacher = torch.randn(32, 3, generator=torch.Generator().manual_seed(0))
+    collapsed = teacher.mean(dim=0).expand(32, 3) + 1e-3
+    if loss == "ccc":
+        assert net.consistency_loss(teacher, teacher).item() == pytest.approx(0)
+        assert net.consistency_loss(collapsed, teacher).item() > 0.99
+    else:
+        expected = F.mse_loss(collapsed, teacher)
+        assert net.consistency_loss(collapsed, teacher).item() == pytest.approx(
+            expected.item()
+        )
+
+
 # -- FixMatch ---------------------------------------------------------------
 
 

@@ -219,8 +219,11 @@ _AAE_PARAMS_DOC = """
         and two bands of up to 15 % of the features, set to 0, the mean of the
         standardised inputs; for feature vectors, 15 % of each row's features
         set to 0 and Gaussian noise of standard deviation 0.1 on the others.
-        The student learns the teacher's emotion part: by the squared error in
-        :class:`AAEEmotionRegressor`; in :class:`AAEEmotionClassifier`, by
+        The student learns the teacher's emotion part: in
+        :class:`AAEEmotionRegressor`, by the supervised ``loss`` with the
+        teacher's codes as targets (one minus the CCC, which codes collapsed
+        onto one value cannot lower, as they lower a squared error); in
+        :class:`AAEEmotionClassifier`, by
         FixMatch (Sohn et al., 2020), the cross-entropy of the student against
         the teacher's most probable class on the rows where the teacher gives
         it at least ``consistency_threshold``, whose share is recorded as
