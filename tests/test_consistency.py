@@ -103,7 +103,7 @@ def test_vector_perturbation_drops_a_share_of_each_row_and_adds_noise():
 # -- the phase in training ----------------------------------------------------
 
 
-def _pi_model(self, inputs):
+def _pi_model(self, inputs, targets):
     """The consistency phase as it was before ``consistency_view``."""
     views = [self.latent(self.module_(*inputs))[:, : self.n_targets] for _ in "ab"]
     loss = F.mse_loss(views[0], views[1])
@@ -187,6 +187,33 @@ def test_the_regressor_learns_the_teacher_by_its_supervised_loss(emotion_data, l
         assert net.consistency_loss(collapsed, teacher).item() == pytest.approx(
             expected.item()
         )
+
+
+@pytest.mark.parametrize("task", ["dimensions", "classes"])
+def test_masking_acts_on_the_unlabeled_rows_alone(emotion_data, task, monkeypatch):
+    """The student sees the unlabeled rows of each mini-batch; a fit on
+    labeled rows alone has no masked consistency phase."""
+    from aae_sklearn._training import _aae_net
+
+    seen = []
+    view = _aae_net.strong_view
+
+    def spy(inputs):
+        seen.append(len(inputs[0]))
+        return view(inputs)
+
+    monkeypatch.setattr(_aae_net, "strong_view", spy)
+    X, y, Estimator = _data("vectors", task, emotion_data, None)
+    make(Estimator, max_iter=1, consistency_view="masking").fit(X, y)
+    n_unlabeled = len(y) // 3  # _data hides every third row
+    assert 0 < sum(seen) <= n_unlabeled + 1
+    seen.clear()
+    labeled = ~np.isnan(y) if task == "dimensions" else y != -1
+    if task == "dimensions":
+        labeled = labeled.all(axis=1)
+    model = make(Estimator, max_iter=1, consistency_view="masking")
+    model.fit(X[labeled], y[labeled])
+    assert seen == [] and "consistency_loss" not in model.history_
 
 
 # -- FixMatch ---------------------------------------------------------------

@@ -325,11 +325,17 @@ class AAENet(SupervisedNet):
             )
         self._step(self.optimizer_generator_, loss, "generator_loss")
 
-    def _consistency_phase(self, inputs):
+    def _consistency_phase(self, inputs, targets):
         """Pull together the emotion parts of two views of ``inputs``: two
-        dropout passes, or a teacher pass and a masked student pass."""
+        dropout passes of every row, or a teacher pass and a masked student
+        pass of the rows whose ``targets`` are all NaN (unlabeled), as UDA and
+        FixMatch do: the labeled rows have the supervised phase."""
         k = self.n_targets
         if self.consistency_view == "masking":
+            unlabeled = torch.isnan(targets).reshape(len(targets), -1).all(dim=1)
+            if not unlabeled.any():
+                return
+            inputs = [tensor[unlabeled] for tensor in inputs]
             # The teacher runs in training mode, as every phase does: its
             # dropout is the weak augmentation of FixMatch's teacher view, and
             # the modules stay in one mode for the whole epoch.
@@ -376,10 +382,10 @@ class AAENet(SupervisedNet):
             self._discriminator_phase(code.detach(), parts)
             self._generator_phase(inputs, parts)
         if not self.pretraining() and self.labeled_batches_ is not None:
-            batch_inputs = inputs
+            batch_inputs, batch_targets = inputs, yi
             *inputs, yi = next(self.labeled_batches_)
             supervised = self._supervised_phase(inputs, yi)
             if self.consistency_weight > 0:
-                self._consistency_phase(batch_inputs)
+                self._consistency_phase(batch_inputs, batch_targets)
             loss = supervised if loss is None else loss + supervised
         return {"loss": torch.as_tensor(0.0 if loss is None else loss)}

@@ -211,10 +211,12 @@ _AAE_PARAMS_DOC = """
         The two views of the consistency phase. ``"dropout"``: two passes of
         the rows under different dropout masks, pulled together by the squared
         error (the Pi-model of Laine and Aila, 2017). ``"masking"``: a teacher
-        and a student. The teacher is the pass of the rows as they are,
-        computed without gradient (a stop-gradient target, with dropout as in
-        every training pass); the student is the pass of a strongly perturbed
-        copy of them: for frame sequences, SpecAugment-style masks (Park et
+        and a student, on the unlabeled rows of the mini-batch alone, as in
+        UDA and FixMatch (the labeled rows have the supervised phase; with
+        every row labeled the phase does nothing). The teacher is the pass of
+        the rows as they are, computed without gradient (a stop-gradient
+        target, with dropout as in every training pass); the student is the
+        pass of a strongly perturbed copy of them: for frame sequences, SpecAugment-style masks (Park et
         al., 2019), two bands of up to 10 % of each sequence's real frames
         and two bands of up to 15 % of the features, set to 0, the mean of the
         standardised inputs; for feature vectors, 15 % of each row's features
