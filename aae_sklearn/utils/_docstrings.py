@@ -216,8 +216,9 @@ _AAE_PARAMS_DOC = """
         every row labeled the phase does nothing). The teacher is the pass of
         the rows as they are, computed without gradient (a stop-gradient
         target, with dropout as in every training pass); the student is the
-        pass of a strongly perturbed copy of them: for frame sequences, SpecAugment-style masks (Park et
-        al., 2019), two bands of up to 10 % of each sequence's real frames
+        pass of a strongly perturbed copy of them: for frame sequences,
+        SpecAugment-style masks (Park et al., 2019), two bands of up to 10 % of
+        each sequence's real frames
         and two bands of up to 15 % of the features, set to 0, the mean of the
         standardised inputs; for feature vectors, 15 % of each row's features
         set to 0 and Gaussian noise of standard deviation 0.1 on the others.
