@@ -211,15 +211,20 @@ def summary(half, task=None):
     return table.join(counts)
 
 
-def gains(half, task, metric):
-    """Each model's mean lead over the supervised network (same corpus,
-    fraction, seed and fold), in points of ``metric``, by corpus and fraction."""
+def gains(half, task, metric, tags=None, baseline="default"):
+    """Each model's mean lead over the supervised network of the tag
+    ``baseline`` (same corpus, fraction, seed and fold), in points of
+    ``metric``, by corpus and fraction; ``tags``: only these settings."""
     frame = pd.read_json(RESULTS / f"{half}.jsonl", lines=True)
     frame = frame[frame.task == task]
+    if tags:
+        frame = frame[frame.tag.isin([*tags, baseline])]
     if metric == "ccc_mean":
         frame[metric] = frame[[f"ccc_{t}" for t in TARGETS]].mean(axis=1)
     where = ["corpus", "fraction", "seed", "fold"]
-    base = frame[frame.model == "supervised"].set_index(where)[metric]
+    supervised = frame.model == "supervised"
+    base = frame[supervised & (frame.tag == baseline)].set_index(where)[metric]
+    frame = frame[~supervised | (frame.tag != baseline)]
     others = frame[frame.model != "supervised"].set_index(where)
     others = others.assign(gain=100 * (others[metric] - base.reindex(others.index)))
     others = others.reset_index()
@@ -237,7 +242,8 @@ def table(args):
     task = args.task or "dimensions"
     for metric in ("valence_accuracy", "ccc_mean") if task == "dimensions" else ["uar"]:
         print(f"\nLead over the supervised network, points of {metric}:")
-        print(gains(args.half, task, metric).round(1).to_string())
+        lead = gains(args.half, task, metric, args.tags, args.baseline_tag)
+        print(lead.round(1).to_string())
 
 
 POOLS = {"AAE:none": "none", "AAE:same": "same corpus", "AAE:pool": "+ 2 corpora"}
@@ -379,6 +385,12 @@ def main():
     show = sub.add_parser("table", help="summarise a results file")
     show.add_argument("--half", choices=HALVES, default="tune")
     show.add_argument("--task", choices=list(MODELS), default=None)
+    show.add_argument("--tags", nargs="+", help="only these settings")
+    show.add_argument(
+        "--baseline-tag",
+        default="default",
+        help="the tag of the supervised fits the leads are taken over (default)",
+    )
     show.set_defaults(func=table)
     write = sub.add_parser("page", help="the report half's tables and figure, docs")
     write.set_defaults(func=page)
