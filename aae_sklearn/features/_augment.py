@@ -15,7 +15,8 @@ from sklearn.utils._param_validation import Interval
 
 from ..exceptions import AudioError, SkippedAudioWarning
 from ..utils._warn import warn
-from ._audio import _AudioItems, _check_audio_items, _items_doc, _read, _where
+from ._audio import _check_audio_items, _read, _where
+from ._transformer import _AudioItems, _items_doc
 
 # The perturbations in the order they are applied, each with the limits of its
 # range (audiomentations' own for tempo and pitch).

@@ -9,8 +9,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import get_window
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._audio import AudioError, _BaseAudioTransformer
+from ._audio import AudioError
 from ._opensmile import _opensmile_names, _process, _smile
+from ._transformer import _BaseAudioTransformer
 
 _LLD_HOP_MS = 10  # openSMILE's hop for the eGeMAPS low-level descriptors
 _LOG_FLOOR = 1e-10

@@ -7,7 +7,8 @@ from functools import lru_cache
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ._audio import AudioError, _BaseAudioTransformer, _import_optional
+from ._audio import AudioError, _import_optional
+from ._transformer import _BaseAudioTransformer
 
 FEATURE_SETS = ("eGeMAPSv02", "ComParE_2016", "GeMAPSv01b")
 

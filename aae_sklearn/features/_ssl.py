@@ -10,7 +10,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._training._device import resolve_device
 from . import _ssl_model
-from ._audio import AudioError, _BaseAudioTransformer, _check_audio_items, _read, _where
+from ._audio import AudioError, _check_audio_items, _read, _where
+from ._transformer import _BaseAudioTransformer
 
 
 class SSLEmbeddings(_BaseAudioTransformer):
