@@ -60,6 +60,16 @@ def as_object_array(sequences):
     return out
 
 
+def touch_files(root, *names):
+    """Empty files ``names`` (paths relative to ``root``, folders made as
+    needed), as a corpus names its files; returns ``root``."""
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    return root
+
+
 def bundled_table(folder, actors):
     """The bundled RAVDESS rows of ``actors`` 1 to ``actors`` as ``folder``/ravdess.csv,
     the actors in a ``speaker`` column; returns its path."""

@@ -312,20 +312,12 @@ def test_extract_augment_names_a_view_too_short_for_opensmile(tmp_path, capsys):
 
 
 def test_extract_augment_with_ssl_embeddings(tmp_path, monkeypatch):
-    transformers = pytest.importorskip("transformers")
+    pytest.importorskip("transformers")
+    # Imported here: test_ssl skips its whole module without transformers.
+    from .test_ssl import _save_tiny
+
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    model = tmp_path / "tiny"
-    config = transformers.WavLMConfig(
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        conv_dim=(8,) * 7,
-        num_conv_pos_embeddings=16,
-        num_conv_pos_embedding_groups=2,
-    )
-    transformers.WavLMModel(config).save_pretrained(model)
-    transformers.Wav2Vec2FeatureExtractor().save_pretrained(model)
+    model = _save_tiny(tmp_path / "tiny", "wavlm", "group")
     folder = _write_tones(tmp_path / "audio", [0.5, 0.7])
     argv = ["extract", str(folder), "--features", "ssl", "--ssl-model", str(model)]
     out, plain = tmp_path / "views.csv", tmp_path / "plain.csv"

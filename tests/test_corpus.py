@@ -26,6 +26,8 @@ from aae_sklearn.datasets._corpus import (
 )
 from aae_sklearn.datasets._docs import _document
 
+from .conftest import touch_files as _touch
+
 # EMOVO (Costantini et al., 2014) names its files emotion-speaker-sentence,
 # such as dis-f1-b1.wav; six speakers, f1-f3 and m1-m3.
 EMOVO_EMOTIONS = {"dis": "disgust", "gio": "happy", "neu": "neutral"}
@@ -51,14 +53,6 @@ EMOVO = Corpus(
 
 def _two(text):
     return text.zfill(2)
-
-
-def _touch(root, *names):
-    for name in names:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    return root
 
 
 def test_a_corpus_described_by_its_file_names_loads(tmp_path):

@@ -13,6 +13,8 @@ from aae_sklearn.datasets import (
     load_ravdess_features,
 )
 
+from .conftest import touch_files as _touch
+
 COUNTS = {
     "angry": 127,
     "bored": 81,
@@ -45,14 +47,6 @@ def test_the_corpora_name_shared_emotions_alike():
     emodb = set(load_emodb_features().frame["emotion"])
     assert ravdess & emodb == {"angry", "disgust", "fearful", "happy", "neutral", "sad"}
     assert emodb - ravdess == {"bored"}
-
-
-def _touch(root, *names):
-    for name in names:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    return root
 
 
 def test_load_emodb_reads_the_file_names(tmp_path):

@@ -17,6 +17,8 @@ from aae_sklearn.datasets import (
     load_ravdess_features,
 )
 
+from .conftest import touch_files as _touch
+
 COUNTS = {
     "neutral": 405,
     "sad": 386,
@@ -51,14 +53,6 @@ def test_the_corpora_name_shared_emotions_alike():
     assert nemo == set(NEMO_EMOTIONS.values()) == set(COUNTS)
     assert ravdess - nemo == {"calm", "disgust"}
     assert set(NEMO_EMOTIONS.values()) <= set(EMOTION_VAD)
-
-
-def _touch(root, *names):
-    for name in names:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-    return root
 
 
 def _write_labels(root, *rows):
