@@ -14,7 +14,7 @@ from ._callbacks import (
 from ._checkpoint import Checkpoint, fingerprint
 from ._classifier_nets import AAEClassifierNet, SupervisedClassifierNet
 from ._data import Batches, DivergenceError, ccc_loss, reconstruction_loss
-from ._device import resolve_device, torch_seed, torch_threads
+from ._device import resolve_device, resolve_threads, torch_seed, torch_threads
 from ._nets import SupervisedNet
 from ._run import DIVERGED, INTERRUPTED, MAX_ITER, PLATEAU, RunResult, run, start
 
@@ -40,6 +40,7 @@ __all__ = [
     "fingerprint",
     "reconstruction_loss",
     "resolve_device",
+    "resolve_threads",
     "run",
     "start",
     "torch_seed",

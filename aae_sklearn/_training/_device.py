@@ -37,18 +37,23 @@ def torch_seed(seed, device):
         yield
 
 
+def resolve_threads(n_threads):
+    """The number of torch threads ``n_threads`` asks for: "auto" is one, an
+    int itself, None (torch's setting, left as it is) None."""
+    # The emotion networks gain little from a second thread, and threads that
+    # wait on each other lose many times over on a busy core.
+    return 1 if n_threads == "auto" else n_threads
+
+
 @contextmanager
 def torch_threads(n_threads):
-    """torch's intra-op threads set to ``n_threads`` inside ("auto": one; None:
-    left as they are), and the caller's number restored on exit.
+    """torch's intra-op threads set to ``n_threads`` inside (see
+    :func:`resolve_threads`), and the caller's number restored on exit.
 
     The setting is global to the process: estimators fitted at once in threads
     of one process share it.
     """
-    if n_threads == "auto":
-        # The emotion networks gain little from a second thread, and threads
-        # that wait on each other lose many times over on a busy core.
-        n_threads = 1
+    n_threads = resolve_threads(n_threads)
     before = torch.get_num_threads()
     if n_threads is None or n_threads == before:
         yield

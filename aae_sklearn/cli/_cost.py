@@ -19,6 +19,7 @@ from .. import (
     SupervisedEmotionClassifier,
     SupervisedEmotionRegressor,
 )
+from .._training import resolve_threads
 from ..utils import _clock
 from ._io import _plural
 
@@ -146,7 +147,7 @@ class RunCost:
     def __init__(self, jobs, out=None, threads="auto"):
         self.start = time.perf_counter() - _age()
         self.jobs = jobs
-        self.threads = 1 if threads == "auto" else threads
+        self.threads = resolve_threads(threads)
         self.writing = WRITING if out is not None else 0.0
         self.estimate = None
 
