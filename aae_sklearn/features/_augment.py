@@ -229,16 +229,14 @@ class AudioViews(_AudioItems, auto_wrap_output_keys=None):
         on_error="raise",
         n_jobs=None,
     ):
+        super().__init__(sampling_rate=sampling_rate, on_error=on_error, n_jobs=n_jobs)
         self.n_views = n_views
         self.perturbations = perturbations
         self.tempo = tempo
         self.pitch = pitch
         self.gain = gain
         self.noise = noise
-        self.sampling_rate = sampling_rate
         self.random_state = random_state
-        self.on_error = on_error
-        self.n_jobs = n_jobs
 
     def _ranges(self):
         """The range of each perturbation, checked; and audiomentations."""

@@ -9,6 +9,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import get_window
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._docstrings import _doc
 from ._audio import AudioError
 from ._opensmile import _opensmile_names, _process, _smile
 from ._transformer import _BaseAudioTransformer
@@ -86,7 +87,8 @@ def _frames_extractor(kind, sampling_rate, hop, window, n_mels):
 
 
 class FrameFeatures(_BaseAudioTransformer, auto_wrap_output_keys=None):
-    """Sequences of frame-level features: one 2-D array per item.
+    __doc__ = _doc(
+        """Sequences of frame-level features: one 2-D array per item.
 
     Each item is read by :func:`read_audio` (down-mixed to mono and resampled to
     ``sampling_rate``) and cut into frames every ``frame_ms`` milliseconds, the
@@ -110,19 +112,10 @@ class FrameFeatures(_BaseAudioTransformer, auto_wrap_output_keys=None):
         windows are openSMILE's (up to 60 ms).
     n_mels : int, default=40
         Number of mel bands of ``"logmel"``; ignored by ``"egemaps_lld"``.
-    sampling_rate : int, default=16000
-        Rate, in Hz, that every signal is resampled to before extraction.
-    on_error : {"raise", "skip"}, default="raise"
-        What to do with an item that cannot be read or is too short for one
-        frame: raise an :class:`AudioError` naming it, or leave it out of the
-        output (:meth:`transform` then warns, and :meth:`extract` says which
-        items were kept).
-    n_jobs : int, default=None
-        Number of joblib workers extracting in parallel, each over contiguous
-        blocks of items. None means 1 unless in a :func:`joblib.parallel_config`
-        context; -1 means all processors. Threads are preferred, since the
-        extraction releases the GIL; ``parallel_config(backend="loky")`` asks
-        for processes.
+    %(sampling_rate)s
+    %(on_error)s
+        An item too short for one frame gives none.
+    %(n_jobs)s
 
     Attributes
     ----------
@@ -189,6 +182,7 @@ class FrameFeatures(_BaseAudioTransformer, auto_wrap_output_keys=None):
     >>> frames.shape, frames[0].shape
     ((1,), (49, 40))
     """
+    )
 
     _parameter_constraints = {
         **_BaseAudioTransformer._parameter_constraints,
@@ -210,13 +204,11 @@ class FrameFeatures(_BaseAudioTransformer, auto_wrap_output_keys=None):
         on_error="raise",
         n_jobs=None,
     ):
+        super().__init__(sampling_rate=sampling_rate, on_error=on_error, n_jobs=n_jobs)
         self.kind = kind
         self.frame_ms = frame_ms
         self.window_ms = window_ms
         self.n_mels = n_mels
-        self.sampling_rate = sampling_rate
-        self.on_error = on_error
-        self.n_jobs = n_jobs
 
     def _config(self):
         config = dict(kind=self.kind, sampling_rate=self.sampling_rate, n_mels=0)

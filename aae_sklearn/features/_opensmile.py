@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
+from ..utils._docstrings import _doc
 from ._audio import AudioError, _import_optional
 from ._transformer import _BaseAudioTransformer
 
@@ -70,7 +71,8 @@ def _functionals_extractor(feature_set, sampling_rate):
 
 
 class OpenSmileFunctionals(_BaseAudioTransformer):
-    """openSMILE functionals of each utterance: one feature vector per item.
+    __doc__ = _doc(
+        """openSMILE functionals of each utterance: one feature vector per item.
 
     Each item is read by :func:`read_audio` (down-mixed to mono and resampled to
     ``sampling_rate``), and openSMILE computes the functionals (means,
@@ -87,20 +89,10 @@ class OpenSmileFunctionals(_BaseAudioTransformer):
         openSMILE feature set: the 88 features of the extended Geneva
         minimalistic set (Eyben et al., 2016), the 6373 of the ComParE 2016
         challenge (Schuller et al., 2016), or the 62 of the minimalistic set.
-    sampling_rate : int, default=16000
-        Rate, in Hz, that every signal is resampled to before extraction.
-    on_error : {"raise", "skip"}, default="raise"
-        What to do with an item that cannot be read, is shorter than 60 ms or
-        has samples outside [-1, 1]:
-        raise an :class:`AudioError` naming it, or leave it out of the output
-        (:meth:`transform` then warns, and :meth:`extract` says which items
-        were kept).
-    n_jobs : int, default=None
-        Number of joblib workers extracting in parallel, each over contiguous
-        blocks of items. None means 1 unless in a :func:`joblib.parallel_config`
-        context; -1 means all processors. Threads are preferred, since the
-        extraction releases the GIL; ``parallel_config(backend="loky")`` asks
-        for processes.
+    %(sampling_rate)s
+    %(on_error)s
+        An item shorter than 60 ms or with samples outside [-1, 1] gives none.
+    %(n_jobs)s
 
     Attributes
     ----------
@@ -141,6 +133,7 @@ class OpenSmileFunctionals(_BaseAudioTransformer):
     >>> OpenSmileFunctionals().fit_transform(X).shape
     (2, 88)
     """
+    )
 
     _parameter_constraints = {
         **_BaseAudioTransformer._parameter_constraints,
@@ -156,10 +149,8 @@ class OpenSmileFunctionals(_BaseAudioTransformer):
         on_error="raise",
         n_jobs=None,
     ):
+        super().__init__(sampling_rate=sampling_rate, on_error=on_error, n_jobs=n_jobs)
         self.feature_set = feature_set
-        self.sampling_rate = sampling_rate
-        self.on_error = on_error
-        self.n_jobs = n_jobs
 
     def _config(self):
         return {"feature_set": self.feature_set, "sampling_rate": self.sampling_rate}

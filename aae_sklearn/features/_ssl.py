@@ -9,13 +9,15 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._training._device import resolve_device
+from ..utils._docstrings import _doc
 from . import _ssl_model
 from ._audio import AudioError, _check_audio_items, _read, _where
 from ._transformer import _BaseAudioTransformer
 
 
 class SSLEmbeddings(_BaseAudioTransformer):
-    """Hidden states of a self-supervised speech model: wav2vec 2.0, HuBERT, WavLM.
+    __doc__ = _doc(
+        """Hidden states of a self-supervised speech model: wav2vec 2.0, HuBERT, WavLM.
 
     Each item is read by :func:`read_audio` (down-mixed to mono and resampled to
     the model's rate, 16 kHz for these models) and run through a pretrained
@@ -73,11 +75,8 @@ class SSLEmbeddings(_BaseAudioTransformer):
         torch device of the model: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` or
         ``"auto"`` (CUDA where there is one). The computation is float32 on
         every device.
-    on_error : {"raise", "skip"}, default="raise"
-        What to do with an item that cannot be read or is too short for one
-        frame (25 ms): raise an :class:`AudioError` naming it, or leave it out
-        of the output (:meth:`transform` then warns, and :meth:`extract` says
-        which items were kept).
+    %(on_error)s
+        An item too short for one frame (25 ms) gives none.
 
     Attributes
     ----------
@@ -151,6 +150,7 @@ class SSLEmbeddings(_BaseAudioTransformer):
     (49, 16)
     >>> folder.cleanup()
     """
+    )
 
     _parameter_constraints = {
         "model": [str, os.PathLike],

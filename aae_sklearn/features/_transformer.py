@@ -60,9 +60,13 @@ def _items_doc(method):
 class _AudioItems(TransformerMixin, BaseEstimator):
     """Stateless transformer of audio items; not used directly.
 
-    Subclasses define ``_check()``, which validates their settings beyond
-    ``_parameter_constraints`` (``fit`` calls it before it checks the container
-    of items), and may set fitted attributes in ``_fitted()``.
+    A subclass passes ``sampling_rate``, ``on_error`` and ``n_jobs`` to this
+    ``__init__`` from its own keyword-only one, which names every parameter for
+    ``get_params`` (:class:`SSLEmbeddings`, whose rate is its model's, stores
+    its ``on_error`` itself). Subclasses define ``_check()``, which validates
+    their settings beyond ``_parameter_constraints`` (``fit`` calls it before it
+    checks the container of items), and may set fitted attributes in
+    ``_fitted()``.
     """
 
     _parameter_constraints = {
@@ -70,6 +74,11 @@ class _AudioItems(TransformerMixin, BaseEstimator):
         "on_error": [StrOptions({"raise", "skip"})],
         "n_jobs": [Integral, None],
     }
+
+    def __init__(self, *, sampling_rate=16000, on_error="raise", n_jobs=None):
+        self.sampling_rate = sampling_rate
+        self.on_error = on_error
+        self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,4 +1,4 @@
-"""Docstring sections shared by the estimators."""
+"""Docstring sections shared by the estimators and by the audio transformers."""
 
 # License: BSD-3-Clause
 
@@ -252,11 +252,40 @@ _CONSISTENCY_THRESHOLD_DOC = """
 """
 
 
+# The parameters the audio transformers share, one section each, so that a
+# transformer can say after ``on_error`` which items give it no features.
+_AUDIO_PARAMS_DOC = {
+    "sampling_rate": """
+    sampling_rate : int, default=16000
+        Rate, in Hz, that every signal is resampled to before extraction.""",
+    "on_error": """
+    on_error : {"raise", "skip"}, default="raise"
+        What to do with an item that cannot be read or gives no features: raise
+        an :class:`AudioError` naming it, or leave it out of the output
+        (:meth:`transform` then warns, and :meth:`extract` says which items
+        were kept).""",
+    "n_jobs": """
+    n_jobs : int, default=None
+        Number of joblib workers extracting in parallel, each over contiguous
+        blocks of items. None means 1 unless in a :func:`joblib.parallel_config`
+        context; -1 means all processors. Threads are preferred, since the
+        extraction releases the GIL; ``parallel_config(backend="loky")`` asks
+        for processes.""",
+}
+
+_SECTIONS = {
+    "common_params": _COMMON_PARAMS_DOC,
+    "aae_params": _AAE_PARAMS_DOC,
+    **_AUDIO_PARAMS_DOC,
+}
+
+
 def _doc(template):
-    """Fill the shared parameter and attribute sections into a docstring."""
-    return template.replace(
-        "%(common_params)s", _COMMON_PARAMS_DOC.strip("\n")[4:]
-    ).replace("%(aae_params)s", _AAE_PARAMS_DOC.strip("\n")[4:])
+    """Fill the shared sections into a docstring: each ``%(name)s`` of
+    ``_SECTIONS``, such as ``%(common_params)s`` or ``%(n_jobs)s``."""
+    for name, section in _SECTIONS.items():
+        template = template.replace(f"%({name})s", section.strip("\n")[4:])
+    return template
 
 
 _X_PARAMETER = """Parameters
@@ -266,10 +295,22 @@ _X_PARAMETER = """Parameters
             frame sequences (or a NaN-padded 3-D array)."""
 
 
+_SOURCES_PARAMETER = """sources : array-like of shape (n_samples,), default=None
+            The recording each row of ``X`` was made from, where ``X`` holds
+            augmented views (:class:`~aae_sklearn.features.AudioViews`): rows
+            that share a value are views of one recording, and share its
+            targets (all NaN where it is unlabeled). The validation split of
+            ``early_stopping`` keeps a recording's views together. None: each
+            row is a recording of its own. Routable as metadata
+            (``set_fit_request(sources=True)``)."""
+
+
 def _x_doc(method):
     """Fill ``%(parameters_X)s`` in the docstring of a method whose one
-    parameter is ``X``, the inputs of the kind seen in ``fit``."""
-    method.__doc__ = method.__doc__.replace("%(parameters_X)s", _X_PARAMETER)
+    parameter is ``X``, the inputs of the kind seen in ``fit``, and
+    ``%(parameters_sources)s``, the ``sources`` of ``fit``."""
+    doc = method.__doc__.replace("%(parameters_X)s", _X_PARAMETER)
+    method.__doc__ = doc.replace("%(parameters_sources)s", _SOURCES_PARAMETER)
     return method
 
 
