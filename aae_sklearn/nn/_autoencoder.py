@@ -11,7 +11,7 @@ import math
 import torch
 from torch import nn
 
-from ._layers import Dropout, _mlp
+from ._layers import Dropout, _MLPModule
 from ._sequence import (
     CNNEncoder,
     GRUEncoder,
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-class MLPEncoder(nn.Module):
+class MLPEncoder(_MLPModule):
     """Map feature vectors to a latent code ``[emotion part | style part]``.
 
     Parameters
@@ -58,15 +58,11 @@ class MLPEncoder(nn.Module):
     def __init__(
         self, n_features, hidden_layer_sizes, n_outputs, activation="relu", dropout=0.0
     ):
-        super().__init__()
         sizes = (n_features, *hidden_layer_sizes, n_outputs)
-        self.layers = _mlp(sizes, activation, dropout)
-
-    def forward(self, x):
-        return self.layers(x)
+        super().__init__(sizes, activation, dropout)
 
 
-class MLPDecoder(nn.Module):
+class MLPDecoder(_MLPModule):
     """Reconstruct feature vectors from the whole latent code.
 
     Parameters
@@ -82,14 +78,10 @@ class MLPDecoder(nn.Module):
     """
 
     def __init__(self, n_latent, hidden_layer_sizes, n_features, activation="relu"):
-        super().__init__()
-        self.layers = _mlp((n_latent, *hidden_layer_sizes, n_features), activation)
-
-    def forward(self, z):
-        return self.layers(z)
+        super().__init__((n_latent, *hidden_layer_sizes, n_features), activation)
 
 
-class Discriminator(nn.Module):
+class Discriminator(_MLPModule):
     """Tell samples of a prior (logit > 0) from encoder codes (logit < 0).
 
     Parameters
@@ -101,11 +93,7 @@ class Discriminator(nn.Module):
     """
 
     def __init__(self, n_inputs, hidden_layer_sizes):
-        super().__init__()
-        self.layers = _mlp((n_inputs, *hidden_layer_sizes, 1), "leaky_relu")
-
-    def forward(self, z):
-        return self.layers(z)
+        super().__init__((n_inputs, *hidden_layer_sizes, 1), "leaky_relu")
 
 
 class GaussianPrior(nn.Module):

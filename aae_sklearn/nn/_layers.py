@@ -37,3 +37,25 @@ def _mlp(sizes, activation="relu", dropout=0.0):
             if dropout > 0:
                 layers.append(Dropout(dropout))
     return nn.Sequential(*layers)
+
+
+class _MLPModule(nn.Module):
+    """A module that is one fully connected stack, ``layers``: the base of the
+    MLP encoder, the MLP and statistics decoders and the discriminators.
+
+    Parameters
+    ----------
+    sizes : tuple of int
+        Width of each layer, input and output included.
+    activation : {"relu", "tanh", "leaky_relu"}, default="relu"
+        Non-linearity between layers.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer.
+    """
+
+    def __init__(self, sizes, activation="relu", dropout=0.0):
+        super().__init__()
+        self.layers = _mlp(sizes, activation, dropout)
+
+    def forward(self, x):
+        return self.layers(x)

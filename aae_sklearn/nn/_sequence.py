@@ -11,7 +11,7 @@ import math
 import torch
 from torch import nn
 
-from ._layers import ACTIVATIONS, Dropout, _mlp
+from ._layers import ACTIVATIONS, Dropout, _MLPModule
 
 
 def _dilated_convs(sizes):
@@ -223,7 +223,7 @@ class SequenceDecoder(nn.Module):
         return self.out(h).transpose(1, 2)
 
 
-class StatsDecoder(nn.Module):
+class StatsDecoder(_MLPModule):
     """Reconstruct the statistics of an utterance's frames from its code.
 
     An MLP maps the utterance-level code to the mean and the standard deviation
@@ -244,9 +244,7 @@ class StatsDecoder(nn.Module):
     """
 
     def __init__(self, n_latent, hidden_layer_sizes, n_features, activation="relu"):
-        super().__init__()
-        sizes = (n_latent, *hidden_layer_sizes, 2 * n_features)
-        self.layers = _mlp(sizes, activation)
+        super().__init__((n_latent, *hidden_layer_sizes, 2 * n_features), activation)
 
     def forward(self, z, lengths):
         return self.layers(z)
