@@ -223,7 +223,8 @@ class AAEEmotionRegressor(
     # -- public API ---------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, X_unlabeled=None):
+    @_x_doc
+    def fit(self, X, y, X_unlabeled=None, *, sources=None):
         """Train on ``(X, y)`` and, without labels, on ``X_unlabeled``.
 
         Parameters
@@ -240,6 +241,7 @@ class AAEEmotionRegressor(
             Unlabeled inputs of the same kind as ``X`` (vectors or sequences):
             an extra pool for the reconstruction and regularisation phases.
             Routable as metadata (``set_fit_request(X_unlabeled=True)``).
+        %(parameters_sources)s
 
         Returns
         -------
@@ -247,7 +249,7 @@ class AAEEmotionRegressor(
             The fitted estimator.
         """
         self._set_target_names(y)
-        return self._fit(X, y, X_unlabeled)
+        return self._fit(X, y, X_unlabeled, sources=sources)
 
     def partial_fit_unlabeled(self, X, *, n_outputs=None):
         """Run the reconstruction and regularisation phases for one pass over ``X``.

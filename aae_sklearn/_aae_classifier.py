@@ -226,7 +226,8 @@ class AAEEmotionClassifier(
         return CategoricalPrior(counts / counts.sum())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, X_unlabeled=None):
+    @_x_doc
+    def fit(self, X, y, X_unlabeled=None, *, sources=None):
         """Train on ``(X, y)`` and, without labels, on ``X_unlabeled``.
 
         Parameters
@@ -242,13 +243,14 @@ class AAEEmotionClassifier(
             Unlabeled inputs of the same kind as ``X``: an extra pool for the
             reconstruction and regularisation phases. Routable as metadata
             (``set_fit_request(X_unlabeled=True)``).
+        %(parameters_sources)s
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, X_unlabeled)
+        return self._fit(X, y, X_unlabeled, sources=sources)
 
     def partial_fit_unlabeled(self, X, *, classes=None):
         """Run the reconstruction and regularisation phases for one pass over ``X``.

@@ -105,6 +105,9 @@ class _AdversarialParts:
             consistency_view=self.consistency_view,
         )
 
+    def _set_views(self, sources):
+        self.net_.set_views(sources)
+
     def _reconstruction_weight(self):
         """``reconstruction_weight``, "auto" resolved for the encoder and the
         decoder."""

@@ -9,7 +9,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._persist import _persistence
 from ._persist._model_file import FITTED_ATTRIBUTES
@@ -25,7 +25,7 @@ from ._training import (
 )
 from .nn._autoencoder import make_encoder
 from .utils._docstrings import SAVE_DOC, _x_doc
-from .utils._inputs import Vectors, _standardizer, check_sequences, is_sequence_input
+from .utils._inputs import _standardizer, validate_inputs
 from .utils._scaling import fit_input_scaling, scale_inputs, warn_far_predictions
 from .utils._validation import (
     METRICS,
@@ -33,6 +33,7 @@ from .utils._validation import (
     _architecture,
     _check_params,
     _layer_sizes,
+    check_sources,
     resolve_encoder,
     score_columns,
     split_validation,
@@ -97,26 +98,8 @@ class _BaseEmotionEstimator(BaseEstimator):
     def _validate_X(self, X, *, reset, input_name="X"):
         """``X`` as :class:`Vectors` or :class:`Sequences`; ``reset`` learns its
         kind and width, otherwise they must match those of fit."""
-        fitted_kind = None if reset else getattr(self, "_input_kind", "vectors")
-        if is_sequence_input(X):
-            if fitted_kind == "vectors":
-                raise ValueError(
-                    f"{type(self).__name__} was fitted on feature vectors, but "
-                    f"{input_name} holds frame sequences; pass a 2-D array."
-                )
-            width = None if reset else self.n_features_in_
-            X = check_sequences(X, n_features=width, input_name=input_name)
-            if reset:
-                self.n_features_in_ = X.n_features
-                self.__dict__.pop("feature_names_in_", None)
-        else:
-            if fitted_kind == "sequences":
-                raise ValueError(
-                    f"{type(self).__name__} was fitted on frame sequences, but "
-                    f"{input_name} is not a list of (n_frames, n_features) arrays "
-                    "nor a NaN-padded 3-D array."
-                )
-            X = Vectors(validate_data(self, X, reset=reset, dtype=np.float64))
+        kind = None if reset else getattr(self, "_input_kind", "vectors")
+        X = validate_inputs(self, X, fitted_kind=kind, input_name=input_name)
         if reset:
             self._input_kind = X.kind
         return X
@@ -245,8 +228,21 @@ class _BaseEmotionEstimator(BaseEstimator):
         with torch_threads(self.n_threads):
             return self._fit_data(*args, **kwargs)
 
-    def _fit_data(self, X, y, X_unlabeled=None, *, labeled_only=False, n_outputs=None):
+    def _fit_data(
+        self,
+        X,
+        y,
+        X_unlabeled=None,
+        *,
+        labeled_only=False,
+        n_outputs=None,
+        sources=None,
+    ):
         """Validate, scale, split, build or reuse the net, and train.
+
+        ``sources`` (one id per row of ``X``, see ``fit``) keeps a recording
+        and its views on one side of the validation split and tells the net
+        which rows are views of one recording.
 
         ``n_outputs`` given (``y`` ignored): one pass of the unsupervised phases
         over ``X`` with an emotion part of that size, continuing the fitted
@@ -271,15 +267,21 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         else:
             y_ndim, Y = self._check_targets(X, y)
+        if sources is not None:
+            sources = check_sources(sources, Y)
         if X_unlabeled is not None:
             X_unlabeled = self._validate_X(
                 X_unlabeled, reset=False, input_name="X_unlabeled"
             )
             X = X.concat(X_unlabeled)
             Y = np.vstack([Y, np.full((len(X_unlabeled), Y.shape[1]), np.nan)])
+            if sources is not None:  # each pooled row a recording of its own
+                pooled = np.arange(len(X_unlabeled)) + sources.max() + 1
+                sources = np.concatenate([sources, pooled])
         if labeled_only:
             labeled = np.flatnonzero(~np.isnan(Y).all(axis=1))
             X, Y = X.take(labeled), Y[labeled]
+            sources = None if sources is None else sources[labeled]
         n_outputs = self._n_outputs(Y)
         if warm and n_outputs != self.n_outputs_:
             raise ValueError(
@@ -289,7 +291,7 @@ class _BaseEmotionEstimator(BaseEstimator):
         rng = check_random_state(self.random_state)
         train, valid = np.arange(len(Y)), None
         if self.early_stopping and not unlabeled_pass:
-            train, valid = split_validation(Y, self.validation_fraction, rng)
+            train, valid = split_validation(Y, self.validation_fraction, rng, sources)
         seed = rng.randint(np.iinfo(np.int32).max)
         if not warm:
             scaling = fit_input_scaling(X.take(train), self.input_scaling, seed)
@@ -308,7 +310,9 @@ class _BaseEmotionEstimator(BaseEstimator):
             params = self.get_params()
             params = {k: v for k, v in params.items() if k not in _RESUMABLE}
             self._fingerprint = fingerprint(
-                type(self).__name__, params, [*X.arrays(), Y]
+                type(self).__name__,
+                params,
+                [*X.arrays(), Y, *([] if sources is None else [sources])],
             )
         y_labeled = None if unlabeled_pass else Ys[train]
         with torch_seed(rng.randint(np.iinfo(np.int32).max), self._device):
@@ -321,9 +325,15 @@ class _BaseEmotionEstimator(BaseEstimator):
                 epochs = start(
                     self.net_, checkpoint=self.checkpoint, fingerprint=self._fingerprint
                 )
+            self._set_views(None if sources is None else sources[train])
             epochs = 1 if unlabeled_pass else epochs
             self._train(Xs.take(train), Ys[train], valid_set, epochs, unlabeled_pass)
         return self
+
+    def _set_views(self, sources):
+        """Tell the net which training rows are views of one recording
+        (``sources``, one int per row), or that none are (None). The
+        supervised network trains on views as on any rows: nothing to tell."""
 
     def _train(self, X, Y, valid, epochs, unlabeled_pass):
         """Run the net, record its history and report how it stopped."""

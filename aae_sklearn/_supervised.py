@@ -6,7 +6,7 @@ from sklearn.base import RegressorMixin, _fit_context
 
 from ._base import _BaseEmotionEstimator
 from ._training import SupervisedNet
-from .utils._docstrings import _COMMON_ATTRS_DOC, _doc
+from .utils._docstrings import _COMMON_ATTRS_DOC, _doc, _x_doc
 
 
 class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
@@ -109,7 +109,8 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         return SupervisedNet(encoder, n_targets=n_outputs, **self._net_params())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    @_x_doc
+    def fit(self, X, y, *, sources=None):
         """Train on the labeled rows of ``(X, y)``.
 
         Parameters
@@ -122,6 +123,7 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets, e.g. valence, activation and dominance. NaN marks a missing
             rating; rows whose targets are all NaN are ignored.
+        %(parameters_sources)s
 
         Returns
         -------
@@ -129,4 +131,4 @@ class SupervisedEmotionRegressor(RegressorMixin, _BaseEmotionEstimator):
             The fitted estimator.
         """
         self._set_target_names(y)
-        return self._fit(X, y, labeled_only=True)
+        return self._fit(X, y, labeled_only=True, sources=sources)

@@ -12,6 +12,7 @@ from ._classes import (
     _ClassifierPlumbing,
 )
 from ._training import SupervisedClassifierNet
+from .utils._docstrings import _x_doc
 
 
 class SupervisedEmotionClassifier(
@@ -117,7 +118,8 @@ class SupervisedEmotionClassifier(
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    @_x_doc
+    def fit(self, X, y, *, sources=None):
         """Train on the labeled rows of ``(X, y)``.
 
         Parameters
@@ -129,13 +131,14 @@ class SupervisedEmotionClassifier(
             end with NaN frames.
         y : array-like of shape (n_samples,)
             Emotion classes (strings or integers); rows labeled -1 are ignored.
+        %(parameters_sources)s
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, labeled_only=True)
+        return self._fit(X, y, labeled_only=True, sources=sources)
 
 
 SupervisedEmotionClassifier.__doc__ = SupervisedEmotionClassifier.__doc__.replace(

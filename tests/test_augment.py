@@ -330,23 +330,27 @@ def test_extract_augment_with_ssl_embeddings(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("command", ["fit", "compare"])
-def test_a_table_of_views_is_no_training_table(command, tmp_path, capsys):
-    """fit and compare train on one row per recording: a table whose view
-    column holds views is refused, naming the file and the column; view 0
-    alone is a plain table."""
+def test_a_table_of_views_trains_with_each_view_tied_to_its_file(
+    command, tmp_path, capsys
+):
+    """fit and compare take a table of views (extract --augment); a view they
+    cannot tie to its recording is an error naming the file and the column."""
     from aae_sklearn.datasets import load_ravdess_features
 
     frame = load_ravdess_features().frame
     rows = frame[frame["actor"] <= 2].rename(columns={"actor": "speaker"})
     views = pd.concat([rows.assign(view=0), rows.assign(view=1)])
     path = tmp_path / "views.csv"
-    views.to_csv(path, index=False)
     if command == "fit":
         argv = ["fit", str(path), "-o", str(tmp_path / "m"), "--model", "supervised"]
     else:
         argv = ["compare", "--data", str(path), "--folds", "2", "--jobs", "1"]
+    views.to_csv(path, index=False)
+    assert main([*argv, "--max-iter", "1", "-q"]) == 0
+    views.drop(columns="file").to_csv(path, index=False)
     assert main([*argv, "--max-iter", "1", "-q"]) == 1
     error = capsys.readouterr().err
-    assert f"{path}: its column 'view' holds augmented views" in error
-    views[views["view"] == 0].to_csv(path, index=False)
-    assert main([*argv, "--max-iter", "1", "-q"]) == 0
+    assert f"{path}: its column 'view' needs a column 'file'" in error
+    views[views["view"] == 1].to_csv(path, index=False)
+    assert main([*argv, "--max-iter", "1", "-q"]) == 1
+    assert "have views but no row of view 0" in capsys.readouterr().err

@@ -193,16 +193,16 @@ def test_the_regressor_learns_the_teacher_by_its_supervised_loss(emotion_data, l
 def test_masking_acts_on_the_unlabeled_rows_alone(emotion_data, task, monkeypatch):
     """The student sees the unlabeled rows of each mini-batch; a fit on
     labeled rows alone has no masked consistency phase."""
-    from aae_sklearn._training import _aae_net
+    from aae_sklearn._training import _consistency
 
     seen = []
-    view = _aae_net.strong_view
+    view = _consistency.strong_view
 
     def spy(inputs):
         seen.append(len(inputs[0]))
         return view(inputs)
 
-    monkeypatch.setattr(_aae_net, "strong_view", spy)
+    monkeypatch.setattr(_consistency, "strong_view", spy)
     X, y, Estimator = _data("vectors", task, emotion_data, None)
     make(Estimator, max_iter=1, consistency_view="masking").fit(X, y)
     n_unlabeled = len(y) // 3  # _data hides every third row

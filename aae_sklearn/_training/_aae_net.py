@@ -6,9 +6,9 @@ import torch
 import torch.nn.functional as F
 
 from ._callbacks import PHASE_LOSSES
+from ._consistency import ConsistencyPhase
 from ._data import Batches, SampledBatches, cycle, reconstruction_loss
 from ._nets import SupervisedNet
-from ._views import strong_view
 
 # The share of the instance noise annealed away over max_iter epochs.
 _NOISE_DECAY = 0.5
@@ -28,7 +28,7 @@ _PHASE_SETTINGS = (
 )
 
 
-class AAENet(SupervisedNet):
+class AAENet(ConsistencyPhase, SupervisedNet):
     """Semi-supervised adversarial autoencoder with an emotion and a style part.
 
     Each mini-batch runs three phases, each with its own optimizer:
@@ -92,7 +92,10 @@ class AAENet(SupervisedNet):
         passes above; ``"masking"``, the emotion part of the batch, computed
         without gradient (the teacher), is the target of the emotion part of a
         strongly perturbed copy of it (the student, see :mod:`._views`), by
-        :meth:`consistency_loss`.
+        :meth:`consistency_loss`. Where :meth:`set_views` names the views of
+        each recording, both act on the unlabeled rows, and the teacher of a
+        row is the mean emotion part of its recording's views (the original
+        among them).
     **kwargs
         Passed on to :class:`skorch.NeuralNet`.
     """
@@ -209,6 +212,11 @@ class AAENet(SupervisedNet):
     def get_iterator(self, dataset, training=False):
         if not training:
             return super().get_iterator(dataset)
+        self.train_batches_ = self._train_iterator(dataset)
+        self.train_tensors_ = dataset.tensors
+        return self.train_batches_
+
+    def _train_iterator(self, dataset):
         y = dataset.tensors[-1]
         known = ~torch.isnan(y).all(dim=1)
         labeled = torch.nonzero(known).flatten()
@@ -240,7 +248,13 @@ class AAENet(SupervisedNet):
     def __getstate__(self):
         state = super().__getstate__()
         # An open iterator cannot be pickled; the next fit draws a new one.
-        for key in ("labeled_rows_", "labeled_batches_"):
+        for key in (
+            "labeled_rows_",
+            "labeled_batches_",
+            "train_batches_",
+            "train_tensors_",
+            "view_members_",
+        ):
             state.pop(key, None)
         return state
 
@@ -324,39 +338,6 @@ class AAENet(SupervisedNet):
                 logits, torch.ones_like(logits)
             )
         self._step(self.optimizer_generator_, loss, "generator_loss")
-
-    def _consistency_phase(self, inputs, targets):
-        """Pull together the emotion parts of two views of ``inputs``: two
-        dropout passes of every row, or a teacher pass and a masked student
-        pass of the rows whose ``targets`` are all NaN (unlabeled), as UDA and
-        FixMatch do: the labeled rows have the supervised phase."""
-        k = self.n_targets
-        if self.consistency_view == "masking":
-            unlabeled = torch.isnan(targets).reshape(len(targets), -1).all(dim=1)
-            if not unlabeled.any():
-                return
-            inputs = [tensor[unlabeled] for tensor in inputs]
-            # The teacher runs in training mode, as every phase does: its
-            # dropout is the weak augmentation of FixMatch's teacher view, and
-            # the modules stay in one mode for the whole epoch.
-            with torch.no_grad():
-                teacher = self.module_(*inputs)[:, :k]
-            student = self.module_(*strong_view(inputs))[:, :k]
-            loss = self.consistency_loss(student, teacher)
-            if loss is None:
-                return
-        else:
-            views = [self.latent(self.module_(*inputs))[:, :k] for _ in "ab"]
-            loss = F.mse_loss(views[0], views[1])
-        self._step(self.optimizer_consistency_, loss, "consistency_loss")
-
-    def consistency_loss(self, student, teacher):
-        """The loss of the student's emotion part ``student`` against the
-        teacher's ``teacher`` (no gradient), or None where nothing is learned:
-        the supervised loss, with the teacher's codes as targets. Codes that
-        collapse onto one value lower a squared error, and lost half of the
-        mean CCC on the tuning speakers, but not one minus the CCC."""
-        return self.supervised_loss(student, teacher, complete=True)
 
     def train_step(self, batch, **fit_params):
         self._train_mode()

@@ -66,6 +66,7 @@ class Batches:
         if self.shuffle and self.lengths is not None:
             batches = [batches[i] for i in torch.randperm(len(batches))]
         for idx in batches:
+            self.current_rows = idx  # read by the consistency phase
             batch = [t[idx] for t in self.tensors]
             if self.lengths is not None:
                 batch[0] = batch[0][:, : int(batch[1].max())]
@@ -170,6 +171,28 @@ def ccc_loss(pred, target):
     )
     ccc = 2 * covariance / (denominator + 1e-8)
     return (1 - ccc)[count > 0].mean()
+
+
+def view_members(sources):
+    """(n_rows, n_views) positions of the rows that share each row's source,
+    padded with -1: the views of one recording, the row itself among them."""
+    sources = torch.as_tensor(sources)
+    _, codes, counts = torch.unique(sources, return_inverse=True, return_counts=True)
+    order = torch.argsort(codes, stable=True)
+    starts = torch.cumsum(counts, 0) - counts
+    slot = torch.arange(len(codes)) - starts[codes[order]]
+    table = torch.full((len(counts), int(counts.max())), -1, dtype=torch.long)
+    table[codes[order], slot] = order
+    return table[codes]
+
+
+def gather_rows(tensors, rows):
+    """The encoder's inputs at ``rows`` of the dataset's ``tensors``;
+    sequences cut to the longest one gathered."""
+    if len(tensors) == 2:
+        return (tensors[0][rows],)
+    lengths = tensors[1][rows]
+    return tensors[0][rows][:, : int(lengths.max())], lengths
 
 
 def cycle(batches):

@@ -164,9 +164,11 @@ def _standardized_frames(sequences, groups):
     return out
 
 
-def _normalized(X, groups, train, test, normalize, sequences):
+def _normalized(X, groups, train, test, normalize, sequences, original=None):
     """The training and test rows, with ``normalize="speaker"`` each speaker's
-    features standardised with that speaker's own statistics."""
+    features standardised with that speaker's own statistics: those of their
+    recordings as read (``original``, a mask of the rows; None: every row),
+    which their augmented views share."""
     if normalize == "none":
         return X[train], X[test]
     if sequences:
@@ -176,8 +178,9 @@ def _normalized(X, groups, train, test, normalize, sequences):
         )
     # The test speakers are unseen in fit: the scaler standardises them on their
     # own rows.
-    scaler = GroupStandardScaler()
-    X_train = scaler.fit_transform(X[train], groups=groups[train])
+    fit = train if original is None else train[original[train]]
+    scaler = GroupStandardScaler().fit(X[fit], groups=groups[fit])
+    X_train = scaler.transform(X[train], groups=groups[train])
     return X_train, scaler.transform(X[test], groups=groups[test])
 
 

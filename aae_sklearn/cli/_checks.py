@@ -4,10 +4,12 @@ a warning where few labeled rows are left."""
 # License: BSD-3-Clause
 
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from .._training import resolve_device
+from ._corpora import BUNDLED
 from ._io import _plural, _UsageError
 from ._pool import _check_pool_sources
 
@@ -47,6 +49,53 @@ def _check_options(args):
             "and are tested on all of --test-data."
         )
     _check_pool_sources(args)
+    _check_augment(args)
+
+
+def _check_augment(args):
+    """Usage errors of ``--augment`` (``compare`` and ``fit``): views of
+    feature vectors, from audio."""
+    if not args.augment:
+        return
+    if getattr(args, "features", None) == "frames":
+        raise _UsageError(
+            "--augment makes views of feature vectors; a frame model takes "
+            "masked views of its frames instead (AAE consistency_view='masking')."
+        )
+    if args.data in BUNDLED:
+        raise _UsageError(
+            f"--augment makes views of audio, and {args.data} is a bundled table "
+            "of features: pass the corpus's audio folder."
+        )
+
+
+def _check_views(args, data, option="--data"):
+    """Errors of the views of ``data`` (a ``_compare_data`` Bunch): a test
+    corpus holds recordings as read; ``--augment`` on a table needs the table's
+    own views."""
+    view = getattr(data, "view", None)
+    n_views = 0 if view is None else int(np.max(view))
+    if option != "--data":
+        if n_views:
+            raise ValueError(
+                f"{data.source}: its column 'view' holds augmented views; the "
+                f"rows of {option} are recordings as read: keep those of view 0."
+            )
+        return
+    if not args.augment or not Path(args.data).is_file():
+        return
+    if not n_views:
+        raise _UsageError(
+            f"--augment {args.augment} makes views of audio, and {data.source} is "
+            "a table without views: write one with 'aae-sklearn extract "
+            f"--augment {args.augment}', or pass the audio folder."
+        )
+    if n_views != args.augment:
+        raise _UsageError(
+            f"{data.source} holds {_plural(n_views, 'view')} of each file, and "
+            f"--augment asks for {args.augment}: leave --augment out to use the "
+            "table's views."
+        )
 
 
 def _check_folds(folds, groups):

@@ -11,38 +11,41 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone, is_classifier
-from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils import Bunch
 from tqdm import tqdm
 
 from .. import AAEEmotionClassifier, AAEEmotionRegressor
 from . import _notes
 from ._baselines import _best_params, _fit, _n_iter, _normalized, _normalized_pool
-from ._checks import _check_folds, _check_labeled, _check_options
+from ._checks import _check_folds, _check_labeled, _check_options, _check_views
 from ._cost import RunCost, timed_fit
 from ._data import _compare_data, _cross_corpus, _frame_kind, _pool_data
-from ._io import FRAME_MS, _check_output, _plural, _ssl_settings
-from ._pool import _pool_config, _unlabeled
+from ._io import _check_output, _plural, _ssl_settings
+from ._pool import _unlabeled
 from ._progress import fit_log, ignore_stops, sigterm_as_ctrl_c
 from ._results import (
     _compare_figures,
-    _frames_summary,
+    _config,
     _heading,
     _print_summary,
     _summary,
-    _versions,
     _write_results,
 )
 from ._tasks import TASKS, _network_params
+from ._views import _labeled_rows, _n_views, _originals, _recording_splits
 
 
-def _models(task, args, sequences=False):
-    """The networks of ``task`` (``--max-iter`` unset keeps their default) and
-    the baselines."""
+def _models(task, args, sequences=False, views=False):
+    """The networks of ``task`` (``--max-iter`` unset keeps their default),
+    with ``views`` the supervised network trained on the labeled views too,
+    and the baselines."""
     params = _network_params(args)
     models = {
         Network.__name__: Network(**params) for Network in (task.aae, task.supervised)
     }
+    if views:
+        models[f"{task.supervised.__name__}+views"] = task.supervised(**params)
     if args.baselines:
         models.update(task.baselines(args.random_state, sequences))
     return models
@@ -58,11 +61,14 @@ def _fit_one(
     figures,
     adapt=False,
     X_pool=None,
+    sources=None,
 ):
     """Fit ``model`` on one training fold and predict its test rows.
 
     The autoencoder trains on every training row, the others on the
-    ``labeled`` ones; the autoencoder also gets, unlabeled (``X_unlabeled``),
+    ``labeled`` ones; a network given ``sources`` (the recording of each
+    training row) takes the rows as augmented views of them. The autoencoder
+    also gets, unlabeled (``X_unlabeled``),
     the test rows with ``adapt`` and the rows ``X_pool`` of the pool of
     ``--unlabeled``, which no other model sees. A fit cut short by Ctrl-C
     raises KeyboardInterrupt. With ``--jobs`` above 1 this runs in a worker
@@ -77,7 +83,11 @@ def _fit_one(
         if isinstance(model, AAEEmotionRegressor | AAEEmotionClassifier):
             task = TASKS["categories" if is_classifier(model) else "dimensions"]
             X_unlabeled = _unlabeled(X_test, adapt, X_pool)
-            model.fit(X_train, task.hidden(y_train, labeled), X_unlabeled=X_unlabeled)
+            hidden = task.hidden(y_train, labeled)
+            views = {} if sources is None else {"sources": sources}
+            model.fit(X_train, hidden, X_unlabeled=X_unlabeled, **views)
+        elif sources is not None:  # the supervised network, on the labeled views
+            model.fit(X_train[labeled], y_train[labeled], sources=sources[labeled])
         else:
             model = _fit(
                 model, X_train[labeled], y_train[labeled], groups_train[labeled]
@@ -144,11 +154,14 @@ def _cross_validate(
     folds = len(splits)
     sequences = X.dtype == object  # frame sequences, one array per row
     rng = np.random.default_rng(random_state)
-    # One order per fold: the labeled rows of a smaller fraction are a subset of
-    # those of a larger one, so that the fractions differ in nothing else.
-    orders = [rng.permutation(len(train)) for train, _ in splits]
+    original, recording = _originals(data)
+    views = not original.all()
+    # One order of the recordings per fold: the labeled rows of a smaller
+    # fraction are a subset of those of a larger one, so that the fractions
+    # differ in nothing else; a recording's views share its labels.
+    orders = [rng.permutation(original[train].sum()) for train, _ in splits]
     labeled = {
-        (fraction, fold): np.sort(order[: round(fraction * len(train))])
+        (fraction, fold): _labeled_rows(original, recording, train, order, fraction)
         for fraction in fractions
         for fold, ((train, _), order) in enumerate(zip(splits, orders, strict=True))
     }
@@ -161,7 +174,8 @@ def _cross_validate(
     todo = [key for key in keys if key not in fitted]
     by = np.asarray(data.corpus) if normalize == "corpus" else groups
     scaled = [
-        _normalized(X, by, train, test, normalize, sequences) for train, test in splits
+        _normalized(X, by, train, test, normalize, sequences, original)
+        for train, test in splits
     ]
     X_pool = None
     if pool is not None:
@@ -172,8 +186,14 @@ def _cross_validate(
         """The fit of ``name`` on ``fold``, or with ``timed`` its timing."""
         train, test = splits[fold]
         X_train, X_test = scaled[fold]
-        args = (X_train, y[train], labeled[fraction, fold], groups[train], X_test)
+        rows, sources = labeled[fraction, fold], None
+        if views and (name == aae or name.endswith("+views")):
+            sources = recording[train]
+        elif views:  # the other models learn from the recordings as read
+            rows = rows[original[train][rows]]
+        args = (X_train, y[train], rows, groups[train], X_test)
         kwargs = {"adapt": adapt, "X_pool": X_pool if name == aae else None}
+        kwargs["sources"] = sources
         if timed:
             return delayed(timed_fit)(_fit_one, models[name], *args, **kwargs)
         shown = (fraction, fold, name) == first
@@ -243,14 +263,15 @@ def _cross_validate(
     for fraction, fold, name in keys:
         result = fitted[fraction, fold, name]
         train, test = splits[fold]
-        n_labeled = len(labeled[fraction, fold])
+        # Recordings, not views.
+        n_labeled = int(original[train][labeled[fraction, fold]].sum())
         records.append(
             {
                 "model": name,
                 "labeled_fraction": fraction,
                 "fold": fold,
                 "n_labeled": n_labeled,
-                "n_unlabeled": len(train) - n_labeled,
+                "n_unlabeled": int(original[train].sum()) - n_labeled,
                 "n_test": len(test),
                 **task.scores(y[test], result.y_pred, data),
                 "fit_time": result.fit_time,
@@ -273,43 +294,6 @@ def _cross_validate(
     return results, pd.concat(predictions, ignore_index=True), figures
 
 
-def _config(args, task, data, models, splits, fractions, frame_kind, shared, pool):
-    """The settings of a run, as results.json records them."""
-    sequences = frame_kind is not None
-    return {
-        "command": "compare",
-        "task": task.name,
-        "data": args.data,
-        "test_data": args.test_data,
-        "adapt": args.adapt,
-        "unlabeled": None if pool is None else _pool_config(pool, args.normalize),
-        "classes": shared,
-        "features": args.features,
-        "frame_kind": frame_kind,
-        "ssl_model": args.ssl_model,
-        "ssl_layer": (args.ssl_layer or [-1]) if args.ssl_model else None,
-        "frame_ms": FRAME_MS if sequences else None,
-        "group_column": args.group_column,
-        "normalize": args.normalize,
-        "labeled_fractions": fractions,
-        "folds": len(splits),
-        "max_iter": models[task.aae.__name__].max_iter,
-        "random_state": args.random_state,
-        "device": args.device,
-        "threads": args.threads,
-        "jobs": args.jobs,
-        "baselines": args.baselines,
-        "baseline_tuning": task.tuning() if args.baselines else None,
-        "models": list(models),
-        "n_samples": int(len(data.data)),
-        # Per frame for sequences; the baselines then see twice as many.
-        "n_features": int(data.data[0].shape[1] if sequences else data.data.shape[1]),
-        "n_frames": _frames_summary(data) if sequences else None,
-        "n_groups": int(len(np.unique(data.groups))),
-        "versions": _versions(),
-    }
-
-
 def _run_compare(args):
     with sigterm_as_ctrl_c():
         _compare(args)
@@ -322,9 +306,17 @@ def _compare(args):
     out = None if args.out is None else _check_output(args.out, folder=True)
     fractions = list(dict.fromkeys(args.labeled_fraction))
     cache = None if args.cache == "none" else Path(args.cache)
+    views = (args.augment, args.random_state) if args.augment else None
     data = _compare_data(
-        args.data, args.group_column, args.quiet, frame_kind, cache, ssl=ssl
+        args.data,
+        args.group_column,
+        args.quiet,
+        frame_kind,
+        cache,
+        ssl=ssl,
+        views=views,
     )
+    _check_views(args, data)
     task.target(data)  # fails early where the data lack the task's targets
     pool = None
     if args.unlabeled:
@@ -337,21 +329,24 @@ def _compare(args):
         # statistics of each training fold.
         data.corpus = np.full(len(data.data), data.name, dtype=object)
         _check_folds(args.folds, data.groups)
-        splits = list(GroupKFold(args.folds or 6).split(data.data, groups=data.groups))
+        splits = _recording_splits(data, args.folds or 6)
     else:
         test = _compare_data(
             args.test_data, args.group_column, args.quiet, frame_kind, cache, ssl=ssl
         )
+        _check_views(args, test, option="--test-data")
         data, split, shared = _cross_corpus(data, test, task)
         splits = [split]
-    models = _models(task, args, frame_kind is not None)
+    models = _models(task, args, frame_kind is not None, _n_views(data) > 0)
     config = _config(
         args, task, data, models, splits, fractions, frame_kind, shared, pool
     )
     log = None
     if out is not None:
         log = fit_log(out, config, data, args.resume, pool, args.overwrite)
-    cost = None if args.quiet else RunCost(args.jobs, out, args.threads)
+    cost = None
+    if not args.quiet:
+        cost = RunCost(args.jobs, out, args.threads, _n_views(data))
     try:
         results, predictions, aae = _cross_validate(
             data,

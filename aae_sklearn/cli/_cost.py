@@ -141,12 +141,15 @@ class RunCost:
     to get through the fits still to run, handed out in order, on average over
     draws of the networks' epochs; ``--out`` adds :data:`WRITING`.
     :meth:`say_took` says it again beside the real duration. ``threads`` is
-    ``--threads``: the timed fits ran with it, and the line says it.
+    ``--threads``: the timed fits ran with it, and the line says it, as it
+    says the ``views`` of each training file (``--augment``) the networks
+    train on.
     """
 
-    def __init__(self, jobs, out=None, threads="auto"):
+    def __init__(self, jobs, out=None, threads="auto", views=0):
         self.start = time.perf_counter() - _age()
         self.jobs = jobs
+        self.views = views
         self.threads = resolve_threads(threads)
         self.writing = WRITING if out is not None else 0.0
         self.estimate = None
@@ -186,6 +189,11 @@ class RunCost:
         self.estimate = time.perf_counter() - self.start + wall + self.writing
         by_name = Counter(name for _, _, name in todo)
         fits = ", ".join(f"{n} {name}" for name, n in by_name.items())
+        if self.views:
+            fits += (
+                f"; the networks train on each file and {_plural(self.views, 'view')}"
+                " of it"
+            )
         epochs = _epochs_said(models, timings)
         print(
             f"aae-sklearn: {_plural(len(todo), 'fit')} to run ({fits}), "

@@ -31,6 +31,7 @@ from ._io import (
     _require_columns,
     _UsageError,
 )
+from ._views import _extracted_views, _table_views
 
 # Columns that name the speaker in the corpus loaders' tables, for a hint.
 SPEAKER_COLUMNS = ("speaker", "actor", "SpkrID", "session")
@@ -81,19 +82,24 @@ def _extracted(files, frame_kind, version, quiet=True, ssl=None, device="cpu"):
     return features, [frame_kind]
 
 
-def _features(items, frame_kind, quiet, cache, ssl=None):
+def _features(items, frame_kind, quiet, cache, ssl=None, views=None):
     """The features of audio ``items``, read from ``cache`` (a folder, or None
     for none) where an earlier run extracted the same files, unchanged (and,
-    for the embeddings of ``ssl``, with the same model and layer)."""
+    for the embeddings of ``ssl``, with the same model and layer). With
+    ``views`` = (N, seed), those of N perturbed views of each file too: see
+    :func:`_extracted_views`."""
     stats = [os.stat(path) for path in items]
     files = [(p, s.st_size, s.st_mtime_ns) for p, s in zip(items, stats, strict=True)]
     key = (ssl.model, ssl.layer, model_files(ssl.model)) if ssl else None
     device = ssl.device if ssl else "cpu"
+    extract, how = _extracted, frame_kind
+    if views is not None:
+        extract, how = _extracted_views, views
+    args = (files, how, __version__, quiet, key, device)
     if cache is None:
-        return _extracted(files, frame_kind, __version__, quiet, key, device)
+        return extract(*args)
     memory = joblib.Memory(cache, verbose=0)
-    cached = memory.cache(_extracted, ignore=["quiet", "device"])
-    args = (files, frame_kind, __version__, quiet, key, device)
+    cached = memory.cache(extract, ignore=["quiet", "device"])
     if not quiet and not cached.check_call_in_cache(*args):
         print(
             f"aae-sklearn: extracting {_plural(len(files), 'file')} once; kept in "
@@ -104,9 +110,17 @@ def _features(items, frame_kind, quiet, cache, ssl=None):
 
 
 def _compare_data(
-    source, group_column, quiet, frame_kind=None, cache=None, labels=True, ssl=None
+    source,
+    group_column,
+    quiet,
+    frame_kind=None,
+    cache=None,
+    labels=True,
+    ssl=None,
+    views=None,
 ):
-    """X, y, groups, categories (None if unknown) and feature names of ``--data``.
+    """X, y, groups, categories (None if unknown) and feature names of ``--data``,
+    and with augmented views each row's recording and view (None without).
 
     With a ``frame_kind``, ``--data`` is an audio folder and X its frame
     sequences (a 1-D object array); otherwise X is a 2-D array of functionals,
@@ -117,6 +131,8 @@ def _compare_data(
     the group column, and an audio folder no corpus layout (its subfolders are
     its speakers): y and the categories are then None, and so are the groups
     of a table without the group column or a folder without subfolders.
+    ``views`` = (N, seed): N perturbed views of each file of an audio folder
+    (``--augment``); a table holds its own (a column ``view``).
     """
     if source in BUNDLED:
         load, corpus = BUNDLED[source]
@@ -130,24 +146,32 @@ def _compare_data(
             categories=data.frame["emotion"].to_numpy(),
             target_names=data.target_names,
             feature_names=data.feature_names,
+            recording=None,
+            view=None,
         )
     path = Path(source)
     if path.is_dir():
         corpus, name = _audio_corpus(path, labels)
-        features, names = _features(list(corpus.data), frame_kind, quiet, cache, ssl)
+        extracted = _features(list(corpus.data), frame_kind, quiet, cache, ssl, views)
+        features, names = extracted[:2]
+        rows = extracted[2] if views else slice(None)
         category = _category_column(corpus.frame)  # None: plain unlabeled audio
+        categories = None if category is None else corpus.frame[category].to_numpy()
         return Bunch(
             source=str(path),
             name=name,
             data=features,
-            target=corpus.target,
-            groups=corpus.groups,
-            categories=None if category is None else corpus.frame[category].to_numpy(),
+            target=_rows(corpus.target, rows),
+            groups=_rows(corpus.groups, rows),
+            categories=_rows(categories, rows),
             target_names=corpus.target_names,
             feature_names=names,
+            recording=extracted[2] if views else None,
+            view=extracted[3] if views else None,
         )
     table = _read_table(path)
-    _refuse_views(table, path)
+    if not labels:
+        _refuse_views(table, path)
     if labels:
         _require_columns(table, TARGETS, path)
         _require_group_column(table, group_column, path)
@@ -161,9 +185,13 @@ def _compare_data(
         categories=None,
         target_names=TARGETS,
         feature_names=columns,
+        recording=None,
+        view=None,
     )
     if group_column in table.columns:
         data.groups = table[group_column].to_numpy()
+    if "view" in table.columns:
+        data.recording, data.view = _table_views(table, path, data.groups)
     if not labels:
         return data
     data.target = _matrix(table, TARGETS, path, what="target")
@@ -178,6 +206,11 @@ def _compare_data(
     if category is not None:
         data.categories = table[category].to_numpy()
     return data
+
+
+def _rows(values, rows):
+    """``values`` (an array, or None) at ``rows``."""
+    return None if values is None else np.asarray(values)[rows]
 
 
 def _check_same_features(train, test):
@@ -273,6 +306,13 @@ def _cross_corpus(train, test, task):
         target_names=train.target_names,
     )
     n_train = len(parts[0].data)
+    joined.recording = joined.view = None
+    if getattr(train, "view", None) is not None:  # the test corpus has none
+        n_test = len(parts[1].data)
+        recordings = np.asarray(train.recording, dtype=object)[rows_train]
+        tested = np.array([f"test:{i}" for i in range(n_test)], dtype=object)
+        joined.recording = np.concatenate([recordings, tested])
+        joined.view = np.concatenate([np.asarray(train.view)[rows_train], [0] * n_test])
     split = (np.arange(n_train), np.arange(n_train, len(joined.data)))
     return joined, split, shared
 

@@ -20,10 +20,10 @@ from sklearn.utils import Bunch
 from ..features import GroupStandardScaler
 from ..utils._files import atomic_write
 from . import _notes
-from ._checks import _check_device
+from ._checks import _check_augment, _check_device, _check_views
 from ._corpora import BUNDLED
 from ._cost import _duration, expected_epochs
-from ._data import _compare_data
+from ._data import _compare_data, _table_views
 from ._io import (
     TARGETS,
     _category_column,
@@ -100,7 +100,6 @@ def _table_data(args, task):
     """X, y, groups, feature and target names of a table ``DATA``; rows whose
     targets are all empty are unlabeled."""
     path, table = args.data, _read_table(args.data)
-    _refuse_views(table, path)
     if task.name == "categories":
         column = args.targets or _category_column(table)
         if column is None:
@@ -122,13 +121,20 @@ def _table_data(args, task):
     names = _feature_columns(table, {*TARGETS, *targets, group_column}, path)
     if not names:
         raise ValueError(f"{path}: no numeric feature column.")
+    groups = None if group_column is None else table[group_column].to_numpy()
+    recording = view = None
+    if "view" in table.columns:
+        recording, view = _table_views(table, path, groups)
     return Bunch(
         X=_matrix(table, names, path),
         y=y,
-        groups=None if group_column is None else table[group_column].to_numpy(),
+        groups=groups,
         group_column=group_column,
         feature_names=names,
         target_names=targets,
+        source=str(path),
+        recording=recording,
+        view=view,
     )
 
 
@@ -143,7 +149,8 @@ def _fit_data(args, task, cache):
     """The data of ``DATA``: a bundled keyword, a table or a corpus folder."""
     if args.data not in BUNDLED and not Path(args.data).is_dir():
         return _table_data(args, task)
-    data = _compare_data(args.data, None, args.quiet, cache=cache)
+    views = (args.augment, args.random_state) if args.augment else None
+    data = _compare_data(args.data, None, args.quiet, cache=cache, views=views)
     if task.name == "categories":
         if args.targets is not None:
             raise _UsageError(
@@ -160,6 +167,9 @@ def _fit_data(args, task, cache):
         group_column=None,
         feature_names=list(data.feature_names),
         target_names=targets,
+        source=data.source,
+        recording=data.get("recording"),
+        view=data.get("view"),
     )
 
 
@@ -177,14 +187,18 @@ def _input_table(source, settings, group_column):
     return table
 
 
-def _normalized(X, groups, normalize):
+def _normalized(X, groups, normalize, view=None):
     """``X`` with each group (``groups``; None or ``normalize="corpus"``: all
-    rows as one) standardised on its own rows, or as it is for "none"."""
+    rows as one) standardised on its own rows, or as it is for "none"; on its
+    recordings as read where ``view`` (each row's view, 0: as read) is given,
+    the augmented views standardised with their statistics."""
     if normalize == "none":
         return X
     if normalize == "corpus" or groups is None:
         groups = np.zeros(len(X), dtype=int)
-    return GroupStandardScaler().fit_transform(X, groups=groups)
+    fit = slice(None) if view is None else np.asarray(view) == 0
+    scaler = GroupStandardScaler().fit(X[fit], groups=np.asarray(groups)[fit])
+    return scaler.transform(X, groups=groups)
 
 
 def _require_speakers(data, args):
@@ -261,17 +275,19 @@ def model_settings(path):
     return settings
 
 
-def _rows(X, X_unlabeled, labeled):
-    """``240 rows (120 labeled)`` of a fit, the rows of ``--unlabeled`` too."""
+def _rows(X, X_unlabeled, labeled, view=None):
+    """``240 rows (120 labeled)`` of a fit, the rows of ``--unlabeled`` too,
+    and how many are augmented views (``view``: each row's, 0: none)."""
     n_rows = len(X) + (0 if X_unlabeled is None else len(X_unlabeled))
-    return f"{_plural(n_rows, 'row')} ({int(labeled.sum())} labeled)"
+    views = "" if view is None else f"; {int(np.sum(view != 0))} of them views"
+    return f"{_plural(n_rows, 'row')} ({int(labeled.sum())} labeled{views})"
 
 
-def _timed(estimator, X, y, X_unlabeled):
-    """Seconds of an epoch of ``estimator`` on this data, and of its fit outside
-    the epochs, from a fit of three epochs: the quicker of the last two (the
-    first pays one-off costs; other work on the machine only slows one)."""
-    extra = {} if X_unlabeled is None else {"X_unlabeled": X_unlabeled}
+def _timed(estimator, X, y, extra):
+    """Seconds of an epoch of ``estimator`` on this data (``extra``: the
+    other arguments of fit), and of its fit outside the epochs, from a fit of
+    three epochs: the quicker of the last two (the first pays one-off costs;
+    other work on the machine only slows one)."""
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -283,12 +299,13 @@ def _timed(estimator, X, y, X_unlabeled):
     return float(epochs[1:].min()), max(0.0, total - float(epochs.sum()))
 
 
-def _say_start(estimator, X, y, X_unlabeled, labeled, data, normalize):
+def _say_start(estimator, X, y, extra, labeled, data, normalize):
     """Print what will be fitted and, where it takes more than a few epochs,
     about how long."""
+    X_unlabeled = extra.get("X_unlabeled")
     epochs = _plural(estimator.max_iter, "epoch")
     if estimator.max_iter > 3:
-        epoch, setup = _timed(estimator, X, y, X_unlabeled)
+        epoch, setup = _timed(estimator, X, y, extra)
         usual = expected_epochs(estimator)
         took = _duration(setup + usual * epoch)
         if usual < estimator.max_iter:
@@ -296,7 +313,8 @@ def _say_start(estimator, X, y, X_unlabeled, labeled, data, normalize):
         epochs += f", about {took} on this machine"
     print(
         f"aae-sklearn: fitting {type(estimator).__name__} "
-        f"({_names(data.target_names)}) on {_rows(X, X_unlabeled, labeled)} x "
+        f"({_names(data.target_names)}) on "
+        f"{_rows(X, X_unlabeled, labeled, data.view)} x "
         f"{_plural(X.shape[1], 'feature')}, {NORMALIZATIONS[normalize]}: at most "
         f"{epochs}.",
         file=sys.stderr,
@@ -306,18 +324,19 @@ def _say_start(estimator, X, y, X_unlabeled, labeled, data, normalize):
 def _run_fit(args):
     task = TASKS[args.task]
     _check_device(args.device)
+    _check_augment(args)
     if args.unlabeled and args.model != "aae":
         raise _UsageError("--unlabeled needs --model aae.")
     out = _model_path(args.output)
     cache = None if args.cache == "none" else Path(args.cache)
     data = _fit_data(args, task, cache)
+    _check_views(args, data)
     _require_speakers(data, args)
     labeled = (
         data.y != -1 if task.name == "categories" else ~np.isnan(data.y).all(axis=1)
     )
-    X = pd.DataFrame(
-        _normalized(data.X, data.groups, args.normalize), columns=data.feature_names
-    )
+    X = _normalized(data.X, data.groups, args.normalize, data.view)
+    X = pd.DataFrame(X, columns=data.feature_names)
     if task.name == "categories":
         y = pd.Series(data.y, name=data.target_names[0], dtype=object)
     else:
@@ -326,9 +345,11 @@ def _run_fit(args):
     Estimator = task.aae if args.model == "aae" else task.supervised
     params = _network_params(args)
     estimator = Estimator(**params, verbose=args.verbose)
-    if not args.quiet:
-        _say_start(estimator, X, y, X_unlabeled, labeled, data, args.normalize)
     extra = {} if X_unlabeled is None else {"X_unlabeled": X_unlabeled}
+    if data.view is not None:
+        extra["sources"] = data.recording
+    if not args.quiet:
+        _say_start(estimator, X, y, extra, labeled, data, args.normalize)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -344,7 +365,8 @@ def _run_fit(args):
     if not args.quiet:
         print(
             f"aae-sklearn: fitted {type(estimator).__name__} on "
-            f"{_rows(X, X_unlabeled, labeled)} x {_plural(X.shape[1], 'feature')} "
+            f"{_rows(X, X_unlabeled, labeled, data.view)} x "
+            f"{_plural(X.shape[1], 'feature')} "
             f"in {_plural(estimator.n_iter_, 'epoch')} "
             f"({_duration(time.perf_counter() - start)}); saved to {out}",
             file=sys.stderr,

@@ -62,6 +62,13 @@ def _add_threads(command):
     )
 
 
+def _add_augment(command, help):
+    """``--augment N``: perturbed views of each audio file (``AudioViews``)."""
+    command.add_argument(
+        "--augment", type=_at_least(0), default=0, metavar="N", help=help
+    )
+
+
 def _add_ssl_options(command):
     """``--ssl-model`` and ``--ssl-layer``: the self-supervised model of
     ``--features ssl`` (and of ``--frame-kind ssl``)."""
@@ -128,6 +135,11 @@ def _parser():
         "--test-data",
         metavar="DATA",
         help="another corpus to test on, trained on all of --data (as --data)",
+    )
+    _add_augment(
+        cmp,
+        "the networks also train on N perturbed views of each file of an audio "
+        "folder (0: none); a table holds its own",
     )
     cmp.add_argument(
         "--adapt",
@@ -211,13 +223,10 @@ def _parser():
     _add_extraction_jobs(ext, "parallel workers (2)")
     ext.add_argument("--corpus", choices=list(CORPORA), help="read with its loader")
     ext.add_argument("--skip-bad", action="store_true", help="drop unreadable files")
-    ext.add_argument(
-        "--augment",
-        type=_at_least(0),
-        default=0,
-        metavar="N",
-        help="also N perturbed views of each file (tempo, pitch, gain, noise), "
-        "in a view column (0: none)",
+    _add_augment(
+        ext,
+        "also N perturbed views of each file (tempo, pitch, gain, noise), in a "
+        "view column (0: none)",
     )
     ext.add_argument(
         "--random-state", type=int, default=0, help="seed of the views (0)"
@@ -255,6 +264,11 @@ def _parser():
         metavar="SOURCE",
         help="unlabeled speech for the autoencoder: bundled keywords, tables or "
         "corpus folders, as DATA, or any folder of audio",
+    )
+    _add_augment(
+        fit,
+        "the network also trains on N perturbed views of each file of an audio "
+        "folder (0: none); a table holds its own",
     )
     fit.add_argument(
         "--max-iter", type=_at_least(1), help="epochs (the estimator's default, 100)"

@@ -13,8 +13,9 @@ import pandas as pd
 
 from .. import __version__
 from ..utils._files import atomic_write
-from ._io import _names, _write_table
-from ._pool import _pool_heading
+from ._io import FRAME_MS, _names, _write_table
+from ._pool import _pool_config, _pool_heading
+from ._views import _n_views
 
 
 def _summary(results, metrics):
@@ -257,3 +258,41 @@ def _write_results(out, config, results, summary, predictions, figures, quiet):
     atomic_write(out / "results.json", lambda file: file.write(text + "\n"), mode="w")
     if not quiet:
         print(f"\nwrote {_names(written, limit=len(written))} to {out}")
+
+
+def _config(args, task, data, models, splits, fractions, frame_kind, shared, pool):
+    """The settings of a run, as results.json records them."""
+    sequences = frame_kind is not None
+    return {
+        "command": "compare",
+        "task": task.name,
+        "data": args.data,
+        "test_data": args.test_data,
+        "adapt": args.adapt,
+        "unlabeled": None if pool is None else _pool_config(pool, args.normalize),
+        "classes": shared,
+        "features": args.features,
+        "frame_kind": frame_kind,
+        "ssl_model": args.ssl_model,
+        "ssl_layer": (args.ssl_layer or [-1]) if args.ssl_model else None,
+        "frame_ms": FRAME_MS if sequences else None,
+        "group_column": args.group_column,
+        "normalize": args.normalize,
+        "labeled_fractions": fractions,
+        "folds": len(splits),
+        "max_iter": models[task.aae.__name__].max_iter,
+        "random_state": args.random_state,
+        "device": args.device,
+        "threads": args.threads,
+        "jobs": args.jobs,
+        "baselines": args.baselines,
+        "baseline_tuning": task.tuning() if args.baselines else None,
+        "models": list(models),
+        "n_samples": int(len(data.data)),
+        "augment": _n_views(data),
+        # Per frame for sequences; the baselines then see twice as many.
+        "n_features": int(data.data[0].shape[1] if sequences else data.data.shape[1]),
+        "n_frames": _frames_summary(data) if sequences else None,
+        "n_groups": int(len(np.unique(data.groups))),
+        "versions": _versions(),
+    }

@@ -10,7 +10,11 @@ import pandas as pd
 from ._common import _figure
 
 # The autoencoders and their baselines, whose gain the right panel shows.
+# The autoencoder and its baseline; trained on augmented views, the baseline
+# trained on the same views (``compare --augment``), where the table has it.
 _PAIRS = [
+    ("AAEEmotionRegressor", "SupervisedEmotionRegressor+views"),
+    ("AAEEmotionClassifier", "SupervisedEmotionClassifier+views"),
     ("AAEEmotionRegressor", "SupervisedEmotionRegressor"),
     ("AAEEmotionClassifier", "SupervisedEmotionClassifier"),
 ]
@@ -45,7 +49,9 @@ def plot_gain_vs_labeled_fraction(results, *, metric="valence_accuracy", title=N
     The left panel shows each model's mean over folds, with a band of one
     standard deviation. When the table holds both ``AAEEmotionRegressor`` and
     ``SupervisedEmotionRegressor`` (or both classifiers), a right panel shows
-    the gain of the autoencoder over its baseline, paired by fold (the
+    the gain of the autoencoder over its baseline (over
+    ``SupervisedEmotionRegressor+views``, the baseline trained on the same
+    augmented views, where the table holds it), paired by fold (the
     difference is taken fold by fold, then averaged), with its standard
     deviation and a zero line.
 

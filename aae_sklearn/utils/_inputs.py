@@ -9,6 +9,7 @@ not branch on the kind of input.
 # License: BSD-3-Clause
 
 import numpy as np
+from sklearn.utils.validation import validate_data
 
 
 def _standardizer(values):
@@ -220,3 +221,32 @@ def check_sequences(X, *, n_features=None, input_name="X"):
     for i, frames in enumerate(checked):
         padded[i, : len(frames)] = frames
     return Sequences(padded, lengths)
+
+
+def validate_inputs(estimator, X, *, fitted_kind=None, input_name="X"):
+    """``X`` as :class:`Vectors` or :class:`Sequences` for ``estimator``.
+
+    ``fitted_kind`` None: a fit, which learns the width (``n_features_in_``,
+    and the feature names of vectors); else the kind seen in fit, which ``X``
+    must have, with the same width.
+    """
+    reset = fitted_kind is None
+    if is_sequence_input(X):
+        if fitted_kind == "vectors":
+            raise ValueError(
+                f"{type(estimator).__name__} was fitted on feature vectors, but "
+                f"{input_name} holds frame sequences; pass a 2-D array."
+            )
+        width = None if reset else estimator.n_features_in_
+        X = check_sequences(X, n_features=width, input_name=input_name)
+        if reset:
+            estimator.n_features_in_ = X.n_features
+            estimator.__dict__.pop("feature_names_in_", None)
+        return X
+    if fitted_kind == "sequences":
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on frame sequences, but "
+            f"{input_name} is not a list of (n_frames, n_features) arrays nor a "
+            "NaN-padded 3-D array."
+        )
+    return Vectors(validate_data(estimator, X, reset=reset, dtype=np.float64))

@@ -7,6 +7,7 @@ import os
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
@@ -131,20 +132,61 @@ def target_names(y):
     return np.asarray([str(c) for c in names], dtype=object)
 
 
-def split_validation(Y, validation_fraction, rng):
-    """Indices of training and validation rows (validation: labeled rows)."""
+def split_validation(Y, validation_fraction, rng, sources=None):
+    """Indices of training and validation rows (validation: labeled rows).
+
+    With ``sources`` (one int per row, from :func:`check_sources`), the
+    validation set is drawn source by source: a recording and its views fall
+    on one side.
+    """
     n = len(Y)
     labeled = np.flatnonzero(~np.isnan(Y).all(axis=1))
-    n_valid = max(2, math.ceil(validation_fraction * len(labeled)))
-    if len(labeled) - n_valid < 1:
+    groups = labeled if sources is None else np.unique(sources[labeled])
+    n_valid = max(2, math.ceil(validation_fraction * len(groups)))
+    if len(groups) - n_valid < 1:
+        what = "labeled rows" if sources is None else "labeled sources"
         raise ValueError(
             "early_stopping=True sets aside a validation set of at least 2 "
-            "labeled rows and trains on the rest, but only "
-            f"n_samples={len(labeled)} labeled rows were given. Pass more data "
-            "or early_stopping=False."
+            f"{what} and trains on the rest, but only {len(groups)} {what} "
+            "were given. Pass more data or early_stopping=False."
         )
-    valid = np.sort(rng.choice(labeled, size=n_valid, replace=False))
+    chosen = rng.choice(groups, size=n_valid, replace=False)
+    if sources is None:
+        valid = np.sort(chosen)
+    else:
+        valid = np.flatnonzero(np.isin(sources, chosen))
     return np.setdiff1d(np.arange(n), valid), valid
+
+
+def check_sources(sources, Y):
+    """``sources`` as one int per row of the 2-D targets ``Y``: the
+    recording each row was made from, so that the views of one recording share
+    a value. The views of a recording must share their targets (all NaN where
+    it is unlabeled)."""
+    sources = np.asarray(sources)
+    if sources.ndim != 1 or len(sources) != len(Y):
+        raise ValueError(
+            f"sources must hold one value per row of X ({len(Y)}), got shape "
+            f"{sources.shape}."
+        )
+    if pd.isna(sources).any():
+        raise ValueError(
+            "sources holds missing values; every row needs the id of the "
+            "recording it was made from."
+        )
+    codes, _ = pd.factorize(sources)  # in the order of first appearance
+    order = np.argsort(codes, kind="stable")
+    same = codes[order][1:] == codes[order][:-1]
+    first, second = Y[order][:-1][same], Y[order][1:][same]
+    differ = ~((first == second) | (np.isnan(first) & np.isnan(second))).all(axis=1)
+    if differ.any():
+        source = sources[order][1:][same][differ][0].tolist()
+        raise ValueError(
+            f"the views of source {source!r} have different targets; the views "
+            "of a recording share its labels, and are all unlabeled where it "
+            "is."
+        )
+    return codes
 
 
 def resolve_encoder(encoder, kind):
