@@ -164,9 +164,7 @@ def test_the_teacher_is_the_mean_code_of_a_recordings_views(
 
 @pytest.mark.parametrize("task", ["dimensions", "classes"])
 @pytest.mark.parametrize("kind", ["vectors", "sequences"])
-def test_views_repeat_with_a_random_state(
-    emotion_data, emotion_sequences, task, kind
-):
+def test_views_repeat_with_a_random_state(emotion_data, emotion_sequences, task, kind):
     X, y, _ = emotion_data if kind == "vectors" else emotion_sequences
     X, y, sources = with_views(X, y)
     y = _classes(y) if task == "classes" else y
