@@ -215,3 +215,55 @@ def report_timings(rows, columns, load_before, *, out, summary, versions):
         )
         out.write_text(json.dumps(dict(summary, results=rows, **machine), indent=2))
         print(f"wrote {out}")
+
+
+# -- the studies of unlabeled speech (bench_pool.py, bench_views.py) -----------
+
+STUDY_TARGETS = ["valence", "activation", "dominance"]
+
+
+def test_scores(task, model, X_test, y_test, key):
+    """The scores of ``model`` on the test rows, by ``TASKS[task]``; an error
+    naming the fit ``key`` where a prediction is not finite."""
+    from sklearn.utils import Bunch
+
+    from aae_sklearn.cli._tasks import TASKS
+
+    y_pred = model.predict(X_test)
+    if task == "dimensions" and not np.isfinite(y_pred).all():
+        raise FloatingPointError(f"{key}: non-finite predictions")
+    scores = TASKS[task].scores(y_test, y_pred, Bunch(target_names=STUDY_TARGETS))
+    return {k: float(v) for k, v in scores.items()}
+
+
+def describe(record):
+    """The score and time of a finished fit, for the line that reports it."""
+    metric = "valence_accuracy" if record["task"] == "dimensions" else "uar"
+    return f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)"
+
+
+def add_run_arguments(parser, tasks, corpora):
+    """The options of a study's ``run``: which half, task, corpora, labeled
+    fractions, seeds and models, the autoencoders' parameters and their tag,
+    and the workers."""
+    parser.add_argument("--half", choices=HALVES, default="tune")
+    parser.add_argument("--task", choices=list(tasks), default="dimensions")
+    parser.add_argument("--corpora", nargs="+", choices=corpora, default=corpora)
+    parser.add_argument("--fractions", nargs="+", type=float, default=[0.1, 0.25, 1.0])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--models", nargs="+", default=None)
+    parser.add_argument("--params", default="{}", help="JSON parameters of the AAEs")
+    parser.add_argument("--tag", default="default")
+    parser.add_argument("--jobs", type=int, default=1)
+
+
+def mean_leads(others, base, metric):
+    """The mean lead of each setting (tag and model) of the records
+    ``others`` over ``base`` (the baseline's ``metric``), both indexed by
+    corpus, fraction, seed and fold, in points of ``metric``, by corpus and
+    fraction: over folds, then over seeds."""
+    lead = 100 * (others[metric] - base.reindex(others.index))
+    others = others.assign(lead=lead).reset_index()
+    others["setting"] = others["tag"] + " " + others["model"]
+    per_seed = others.groupby(["setting", "corpus", "fraction", "seed"])["lead"].mean()
+    return per_seed.groupby(["setting", "corpus", "fraction"]).mean().unstack([1, 2])

@@ -56,7 +56,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import HALVES, half_folds, labeled_rows, run_pending
+from _common import (
+    HALVES,
+    add_run_arguments,
+    describe,
+    half_folds,
+    labeled_rows,
+    mean_leads,
+    run_pending,
+    test_scores,
+)
 from sklearn.utils import Bunch
 
 from aae_sklearn.cli._baselines import _baselines, _class_baselines, _fit
@@ -136,10 +145,7 @@ def fit_one(key, params):
                 model, X_train[labeled], y_train[labeled], data.groups[train][labeled]
             )
     fit_time = time.perf_counter() - start
-    y_pred = model.predict(data.X[test])
-    if task == "dimensions" and not np.isfinite(y_pred).all():
-        raise FloatingPointError(f"{key}: non-finite predictions")
-    scores = TASKS[task].scores(y[test], y_pred, Bunch(target_names=TARGETS))
+    scores = test_scores(task, model, data.X[test], y[test], key)
     return dict(
         zip(KEY, key, strict=True),
         params=params,
@@ -150,7 +156,7 @@ def fit_one(key, params):
         unlabeled_ratio=getattr(model, "unlabeled_ratio", None),
         consistency_weight=getattr(model, "consistency_weight", None),
         fit_time=fit_time,
-        **{k: float(v) for k, v in scores.items()},
+        **scores,
     )
 
 
@@ -167,12 +173,6 @@ def fit_keys(args):
                 continue  # no unlabeled rows: AAE:none
             key = (args.tag, args.task, name, args.half, fraction)
             yield (*key, model, seed, fold)
-
-
-def describe(record):
-    """The score and time of a finished fit, for the line that reports it."""
-    metric = "valence_accuracy" if record["task"] == "dimensions" else "uar"
-    return f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)"
 
 
 def run(args):
@@ -226,11 +226,7 @@ def gains(half, task, metric, tags=None, baseline="default"):
     base = frame[supervised & (frame.tag == baseline)].set_index(where)[metric]
     frame = frame[~supervised | (frame.tag != baseline)]
     others = frame[frame.model != "supervised"].set_index(where)
-    others = others.assign(gain=100 * (others[metric] - base.reindex(others.index)))
-    others = others.reset_index()
-    others["setting"] = others["tag"] + " " + others["model"]
-    per_seed = others.groupby(["setting", "corpus", "fraction", "seed"])["gain"].mean()
-    return per_seed.groupby(["setting", "corpus", "fraction"]).mean().unstack([1, 2])
+    return mean_leads(others, base, metric)
 
 
 def table(args):
@@ -370,17 +366,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="stage", required=True)
     go = sub.add_parser("run", help="run the fits not yet in the results file")
-    go.add_argument("--half", choices=HALVES, default="tune")
-    go.add_argument("--task", choices=list(MODELS), default="dimensions")
-    go.add_argument(
-        "--corpora", nargs="+", choices=list(LOADERS), default=list(LOADERS)
-    )
-    go.add_argument("--fractions", nargs="+", type=float, default=[0.1, 0.25, 1.0])
-    go.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    go.add_argument("--models", nargs="+", default=None)
-    go.add_argument("--params", default="{}", help="JSON parameters of the AAEs")
-    go.add_argument("--tag", default="default")
-    go.add_argument("--jobs", type=int, default=1)
+    add_run_arguments(go, MODELS, list(LOADERS))
     go.set_defaults(func=run)
     show = sub.add_parser("table", help="summarise a results file")
     show.add_argument("--half", choices=HALVES, default="tune")

@@ -48,9 +48,9 @@ from functools import partial
 from itertools import product
 from pathlib import Path
 
+import _common
 import numpy as np
 import pandas as pd
-from _common import HALVES, half_folds, labeled_rows, run_pending
 from sklearn.utils import Bunch
 
 from aae_sklearn.cli._baselines import _class_baselines, _fit
@@ -129,10 +129,10 @@ def fit_one(key, params):
     tag, task, name, half, fraction, model_name, seed, fold = key
     data = corpus(name)
     originals = np.flatnonzero(data.view == 0)
-    train, test = half_folds(name, half, data.groups[originals])[fold]
+    train, test = _common.half_folds(name, half, data.groups[originals])[fold]
     train, test = originals[train], originals[test]
     y = data.y if task == "dimensions" else data.classes
-    labeled = train[labeled_rows(len(train), fraction, [seed, fold])]
+    labeled = train[_common.labeled_rows(len(train), fraction, [seed, fold])]
     with_views = model_name.endswith("+views")
     files = data.source[labeled if model_name.startswith("supervised") else train]
     rows = np.flatnonzero(np.isin(data.source, files)) if with_views else None
@@ -155,10 +155,7 @@ def fit_one(key, params):
             rows = labeled
             model = _fit(model, data.X[rows], y[rows], data.groups[rows])
     fit_time = time.perf_counter() - start
-    y_pred = model.predict(data.X[test])
-    if task == "dimensions" and not np.isfinite(y_pred).all():
-        raise FloatingPointError(f"{key}: non-finite predictions")
-    scores = TASKS[task].scores(y[test], y_pred, Bunch(target_names=TARGETS))
+    scores = _common.test_scores(task, model, data.X[test], y[test], key)
     return dict(
         zip(KEY, key, strict=True),
         params=params,
@@ -167,7 +164,7 @@ def fit_one(key, params):
         n_rows=len(rows),
         epochs=getattr(model, "n_iter_", None),
         fit_time=fit_time,
-        **{k: float(v) for k, v in scores.items()},
+        **scores,
     )
 
 
@@ -176,7 +173,7 @@ def fit_keys(args):
     for name in args.corpora:
         originals = corpus(name).view == 0
         groups = corpus(name).groups[originals]
-        folds = range(len(half_folds(name, args.half, groups)))
+        folds = range(len(_common.half_folds(name, args.half, groups)))
         models = args.models or MODELS[args.task]
         for fraction, seed, model, fold in product(
             args.fractions, args.seeds, models, folds
@@ -185,18 +182,12 @@ def fit_keys(args):
             yield (*key, model, seed, fold)
 
 
-def describe(record):
-    """The score and time of a finished fit, for the line that reports it."""
-    metric = "valence_accuracy" if record["task"] == "dimensions" else "uar"
-    return f"{metric} {record[metric]:.3f} ({record['fit_time']:.0f} s)"
-
-
 def run(args):
     for name in args.corpora:  # extracted once, before the workers start
         views_table(name)
     path = RESULTS / f"{args.half}.jsonl"
     fit = partial(fit_one, params=json.loads(args.params))
-    run_pending(path, KEY, fit_keys(args), fit, args.jobs, describe)
+    _common.run_pending(path, KEY, fit_keys(args), fit, args.jobs, _common.describe)
 
 
 def leads(half, task, metric, baseline="supervised+views"):
@@ -211,11 +202,7 @@ def leads(half, task, metric, baseline="supervised+views"):
     is_base = (frame.model == baseline) & (frame.tag == "default")
     base = frame[is_base].set_index(where)[metric]
     others = frame[~is_base].set_index(where)
-    others = others.assign(lead=100 * (others[metric] - base.reindex(others.index)))
-    others = others.reset_index()
-    others["setting"] = others["tag"] + " " + others["model"]
-    per_seed = others.groupby(["setting", "corpus", "fraction", "seed"])["lead"].mean()
-    return per_seed.groupby(["setting", "corpus", "fraction"]).mean().unstack([1, 2])
+    return _common.mean_leads(others, base, metric)
 
 
 def table(args):
@@ -240,18 +227,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="stage", required=True)
     go = sub.add_parser("run", help="run the fits not yet in the results file")
-    go.add_argument("--half", choices=HALVES, default="tune")
-    go.add_argument("--task", choices=list(MODELS), default="dimensions")
-    go.add_argument("--corpora", nargs="+", choices=CORPORA, default=CORPORA)
-    go.add_argument("--fractions", nargs="+", type=float, default=[0.1, 0.25, 1.0])
-    go.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    go.add_argument("--models", nargs="+", default=None)
-    go.add_argument("--params", default="{}", help="JSON parameters of the AAEs")
-    go.add_argument("--tag", default="default")
-    go.add_argument("--jobs", type=int, default=1)
+    _common.add_run_arguments(go, MODELS, CORPORA)
     go.set_defaults(func=run)
     show = sub.add_parser("table", help="summarise a results file")
-    show.add_argument("--half", choices=HALVES, default="tune")
+    show.add_argument("--half", choices=_common.HALVES, default="tune")
     show.add_argument("--task", choices=list(MODELS), default="dimensions")
     show.set_defaults(func=table)
     args = parser.parse_args()
