@@ -190,6 +190,52 @@ def run(args):
     _common.run_pending(path, KEY, fit_keys(args), fit, args.jobs, _common.describe)
 
 
+def timing(args):
+    """Whole default fits of the autoencoder on every RAVDESS speaker with a
+    quarter of the recordings labeled: on the recordings alone, and with their
+    views (``sources``), one after the other for each seed, one torch thread;
+    the medians, their ratio, and the medians per epoch, into
+    ``benchmarks/views/timing.json``."""
+    data = corpus("ravdess")
+    params = json.loads(args.params)
+    originals = np.flatnonzero(data.view == 0)
+    rows = {"recordings": originals, "views": np.arange(len(data.view))}
+    times = {kind: [] for kind in rows}
+    epochs = {kind: [] for kind in rows}
+    for seed in args.seeds:
+        labeled = originals[_common.labeled_rows(len(originals), 0.25, seed)]
+        for kind, part in rows.items():
+            known = np.isin(data.source[part], data.source[labeled])
+            hidden = TASKS["dimensions"].hidden(data.y[part], np.flatnonzero(known))
+            sources = data.source[part] if kind == "views" else None
+            model = TASKS["dimensions"].aae(**params, random_state=seed, n_threads=1)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = time.perf_counter()
+                model.fit(data.X[part], hidden, sources=sources)
+                times[kind].append(time.perf_counter() - start)
+            epochs[kind].append(int(model.n_iter_))
+            took, n_epochs = times[kind][-1], epochs[kind][-1]
+            print(f"seed {seed} {kind}: {took:.1f} s, {n_epochs} epochs", flush=True)
+    median = {kind: float(np.median(t)) for kind, t in times.items()}
+    per_epoch = {
+        kind: float(np.median(np.divide(times[kind], epochs[kind]))) for kind in rows
+    }
+    record = dict(
+        params=params,
+        seeds=args.seeds,
+        n_rows={kind: int(len(part)) for kind, part in rows.items()},
+        times=times,
+        epochs=epochs,
+        median_s=median,
+        ratio=median["views"] / median["recordings"],
+        median_s_per_epoch=per_epoch,
+        ratio_per_epoch=per_epoch["views"] / per_epoch["recordings"],
+    )
+    (RESULTS / "timing.json").write_text(json.dumps(record, indent=1) + "\n")
+    print(json.dumps({k: record[k] for k in ("median_s", "ratio", "ratio_per_epoch")}))
+
+
 def leads(half, task, metric, baseline="supervised+views"):
     """Each setting's mean lead over the ``baseline`` model of the tag
     "default" (same corpus, fraction, seed and fold), in points of ``metric``,
@@ -229,6 +275,10 @@ def main():
     go = sub.add_parser("run", help="run the fits not yet in the results file")
     _common.add_run_arguments(go, MODELS, CORPORA)
     go.set_defaults(func=run)
+    clock = sub.add_parser("timing", help="fits with and without views, timed")
+    clock.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    clock.add_argument("--params", default="{}", help="JSON parameters of the AAE")
+    clock.set_defaults(func=timing)
     show = sub.add_parser("table", help="summarise a results file")
     show.add_argument("--half", choices=_common.HALVES, default="tune")
     show.add_argument("--task", choices=list(MODELS), default="dimensions")
