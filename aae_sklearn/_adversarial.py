@@ -27,6 +27,10 @@ _AUTO_RECONSTRUCTION = {"mlp": 0.6, "cnn": 0.01, "gru": 0.01}
 # The decoder's task with frame_decoder="stats" is that of vectors: a weight
 # like theirs.
 _AUTO_RECONSTRUCTION_STATS = 0.6
+# consistency_weight and consistency_view "auto" where fit is given augmented
+# views (sources), as chosen on the tuning speakers of the views study
+# (benchmarks/bench_views.py); without views the phase is off, as before.
+_AUTO_CONSISTENCY = (1.0, "masking")
 
 AAE_CONSTRAINTS = {
     "style_dim": [Interval(Integral, 0, None, closed="left")],
@@ -48,8 +52,11 @@ AAE_CONSTRAINTS = {
     "gradient_penalty": [Interval(Real, 0, None, closed="left")],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     "unlabeled_ratio": [Interval(Real, 0, None, closed="left"), None],
-    "consistency_weight": [Interval(Real, 0, None, closed="left")],
-    "consistency_view": [StrOptions({"dropout", "masking"})],
+    "consistency_weight": [
+        Interval(Real, 0, None, closed="left"),
+        StrOptions({"auto"}),
+    ],
+    "consistency_view": [StrOptions({"dropout", "masking", "auto"})],
     "frame_decoder": [StrOptions({"frames", "stats"})],
 }
 
@@ -101,9 +108,20 @@ class _AdversarialParts:
             gradient_penalty=self.gradient_penalty,
             pretrain_iter=self.pretrain_iter,
             unlabeled_ratio=self.unlabeled_ratio,
-            consistency_weight=self.consistency_weight,
-            consistency_view=self.consistency_view,
+            **self._consistency(),
         )
+
+    def _consistency(self):
+        """``consistency_weight`` and ``consistency_view``, "auto" resolved:
+        :data:`_AUTO_CONSISTENCY` where the fit has augmented views
+        (``sources``), else 0 and "dropout" (no consistency phase)."""
+        views = getattr(self, "_views", False)
+        weight, view = _AUTO_CONSISTENCY if views else (0.0, "dropout")
+        if self.consistency_weight != "auto":
+            weight = self.consistency_weight
+        if self.consistency_view != "auto":
+            view = self.consistency_view
+        return {"consistency_weight": weight, "consistency_view": view}
 
     def _set_views(self, sources):
         self.net_.set_views(sources)

@@ -267,6 +267,7 @@ class _BaseEmotionEstimator(BaseEstimator):
             )
         else:
             y_ndim, Y = self._check_targets(X, y)
+        self._views = sources is not None
         if sources is not None:
             sources = check_sources(sources, Y)
         if X_unlabeled is not None:

@@ -117,7 +117,8 @@ def test_the_default_view_trains_as_the_pi_model_did(
 ):
     X, y, Estimator = _data(kind, task, emotion_data, emotion_sequences)
     model = make(Estimator).fit(X, y)
-    assert model.consistency_view == "dropout"
+    assert model.consistency_view == "auto"  # without views: "dropout"
+    assert model.net_.consistency_view == "dropout"
     with monkeypatch.context() as patch:
         patch.setattr(AAENet, "_consistency_phase", _pi_model)
         reference = make(Estimator).fit(X, y)
@@ -294,7 +295,7 @@ def test_a_warm_start_takes_the_new_view_and_threshold(emotion_data):
 @pytest.mark.parametrize("name", ["aae_regressor", "aae_classifier"])
 def test_a_model_file_of_an_earlier_version_keeps_the_dropout_view(name):
     model = aae_sklearn.load(MODELS / f"{name}.safetensors")
-    assert model.consistency_view == "dropout"
+    assert model.consistency_view == "auto"  # without views: "dropout"
     assert model.net_.consistency_view == "dropout"
     if name == "aae_classifier":
         assert model.consistency_threshold == 0.95

@@ -215,3 +215,26 @@ def test_sources_route_through_cross_validation(view_data):
             params={"sources": sources, "groups": speakers},
         )
     assert np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("Estimator", [AAEEmotionRegressor, AAEEmotionClassifier])
+def test_auto_consistency_is_on_with_views_and_off_without(view_data, Estimator):
+    X, y, sources = view_data
+    if Estimator is AAEEmotionClassifier:
+        y = _hide(_classes(y), np.isin(sources, np.arange(0, 240, 3)), "classes")
+    else:
+        y = _hide(y, np.isin(sources, np.arange(0, 240, 3)), "dimensions")
+    plain = make_fast(Estimator, max_iter=1).fit(X, y)
+    assert plain.consistency_weight == "auto" and plain.consistency_view == "auto"
+    assert plain.net_.consistency_weight == 0.0
+    assert "consistency_loss" not in plain.history_
+    views = make_fast(Estimator, max_iter=1).fit(X, y, sources=sources)
+    assert views.net_.consistency_weight == 1.0
+    assert views.net_.consistency_view == "masking"
+    # The classifier's phase steps where the teacher is confident; it records
+    # the share of such rows on every batch.
+    recorded = "share" if Estimator is AAEEmotionClassifier else "loss"
+    assert f"consistency_{recorded}" in views.history_
+    # A value given wins over "auto".
+    off = make_fast(Estimator, max_iter=1, consistency_weight=0.0)
+    assert "consistency_loss" not in off.fit(X, y, sources=sources).history_

@@ -200,14 +200,17 @@ _AAE_PARAMS_DOC = """
         was chosen on half of the speakers of RAVDESS, EmoDB and nEMO, with
         the other two corpora as the pool (see the user guide's page on
         unlabeled pools).
-    consistency_weight : float, default=0.0
+    consistency_weight : float or "auto", default="auto"
         Strength of a consistency phase after the supervised one: the encoder
         passes the rows of the phase-1 mini-batch, labeled or not, through two
         views that ``consistency_view`` chooses, and learns to give both the
         same emotion part, with ``consistency_weight * learning_rate_init`` as
         learning rate. Its loss is recorded as ``consistency_loss`` in
-        ``history_``. 0 skips the phase.
-    consistency_view : {"dropout", "masking"}, default="dropout"
+        ``history_``. 0 skips the phase. ``"auto"``: 1.0 where ``fit`` is given
+        augmented views (``sources``), 0 otherwise, as chosen on the tuning
+        speakers of the views study (see the user guide's page on
+        semi-supervised learning).
+    consistency_view : {"dropout", "masking", "auto"}, default="auto"
         The two views of the consistency phase. ``"dropout"``: two passes of
         the rows under different dropout masks, pulled together by the squared
         error (the Pi-model of Laine and Aila, 2017). ``"masking"``: a teacher
@@ -230,7 +233,11 @@ _AAE_PARAMS_DOC = """
         FixMatch (Sohn et al., 2020), the cross-entropy of the student against
         the teacher's most probable class on the rows where the teacher gives
         it at least ``consistency_threshold``, whose share is recorded as
-        ``consistency_share`` in ``history_``.
+        ``consistency_share`` in ``history_``. Given augmented views
+        (``sources`` in ``fit``), the teacher of a row is the mean emotion part
+        of its recording's views, the student the row itself (``"dropout"``)
+        or its perturbed copy (``"masking"``). ``"auto"``: ``"masking"`` with
+        views, ``"dropout"`` without.
     frame_decoder : {"frames", "stats"}, default="stats"
         What the decoder reconstructs from the code of a frame sequence (vectors
         are always reconstructed whole): ``"stats"``, the mean and standard
