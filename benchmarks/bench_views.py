@@ -156,6 +156,7 @@ def fit_one(key, params):
             model = _fit(model, data.X[rows], y[rows], data.groups[rows])
     fit_time = time.perf_counter() - start
     scores = _common.test_scores(task, model, data.X[test], y[test], key)
+    net = getattr(model, "net_", None)
     return dict(
         zip(KEY, key, strict=True),
         params=params,
@@ -163,6 +164,9 @@ def fit_one(key, params):
         n_labeled=len(labeled),
         n_rows=len(rows),
         epochs=getattr(model, "n_iter_", None),
+        # The consistency phase as the fit ran it ("auto" resolved).
+        consistency_weight=getattr(net, "consistency_weight", None),
+        consistency_view=getattr(net, "consistency_view", None),
         fit_time=fit_time,
         **scores,
     )

@@ -72,6 +72,34 @@ def _pool(half):
     return pd.concat([frame, aae], ignore_index=True)
 
 
+@cache
+def _views(half):
+    """``benchmarks/views/<half>.jsonl``, the runs at the defaults (``tag``
+    ``default``), with ``ccc_mean``."""
+    frame = pd.read_json(BENCHMARKS / "views" / f"{half}.jsonl", lines=True)
+    frame = frame[frame.tag == "default"].copy()
+    frame["ccc_mean"] = frame[TARGETS].mean(axis=1)
+    return frame
+
+
+def _views_means(task, metric):
+    """Mean ``metric`` by (corpus, fraction, model), report half of the views
+    study."""
+    frame = _views("report")
+    return _means(frame[frame.task == task], ["corpus", "fraction", "model"], metric)
+
+
+def _views_lead(task, metric, model="AAE+views", over="supervised+views"):
+    """Per seed, ``model``'s mean over folds minus ``over``'s, report half of
+    the views study; by corpus and fraction, the mean over seeds."""
+    frame = _views("report")
+    per_seed = _per_seed(
+        frame[frame.task == task], ["corpus", "fraction", "model"], metric
+    ).unstack("model")
+    lead = (per_seed[model] - per_seed[over]).dropna()
+    return lead.groupby(["corpus", "fraction"]).mean()
+
+
 def _per_seed(frame, cell, metric):
     """The mean of ``metric`` over folds, per ``cell`` and seed."""
     return frame.groupby([*cell, "seed"])[metric].mean()
@@ -296,6 +324,21 @@ def _best_phrase(means, metric):
     return ", ".join(f"{n} with {' and '.join(s)} %" for n, s in shares.items())
 
 
+def _with_views():
+    """The autoencoder trained on augmented views against the supervised
+    network trained on the same labeled views (``views/report.jsonl``)."""
+    numbers = {}
+    tasks = (
+        ("dimensions", "valence_accuracy", "acc", points),
+        ("dimensions", "ccc_mean", "ccc", ccc),
+        ("categories", "uar", "uar", points),
+    )
+    for task, metric, unit, fmt in tasks:
+        for (corpus, fraction), value in _views_lead(task, metric).items():
+            numbers[f"views.{corpus}.{FRACTIONS[fraction]}.{unit}"] = fmt(value)
+    return numbers
+
+
 def _recorded():
     """Figures that only the tables of ``benchmarks/README.md`` record."""
     cells = [
@@ -320,7 +363,12 @@ def numbers():
     numbers : dict of str to str
         The figure as the documents print it, by key.
     """
-    return {**_within_corpus(), **_across_corpora(), **_recorded()}
+    return {
+        **_within_corpus(),
+        **_across_corpora(),
+        **_with_views(),
+        **_recorded(),
+    }
 
 
 # -- the tables of docs/results.rst ---------------------------------------------
@@ -465,7 +513,51 @@ def _threads_table():
     return _list_table([*header, "same predictions"], rows)
 
 
+def _views_dimensions_table():
+    columns = ["supervised", "supervised+views", "AAE", "AAE+views"]
+    accuracy = _views_means("dimensions", "valence_accuracy")
+    mean_ccc = _views_means("dimensions", "ccc_mean")
+    lead_acc = _views_lead("dimensions", "valence_accuracy")
+    lead_ccc = _views_lead("dimensions", "ccc_mean")
+    rows = []
+    for corpus, name in CORPORA.items():
+        for fraction, label in FRACTIONS.items():
+            cells = [
+                f"{score(accuracy[corpus, fraction, m])} / "
+                f"{score(mean_ccc[corpus, fraction, m])}"
+                for m in columns
+            ]
+            lead = (
+                f"{points(lead_acc[corpus, fraction])} / "
+                f"{points(lead_ccc[corpus, fraction])}"
+            )
+            rows.append([name, f"{label} %", *cells, lead])
+    header = ["corpus", "labels", "supervised", "supervised + views", "AAE"]
+    return _list_table([*header, "AAE + views", "lead of AAE + views"], rows)
+
+
+def _views_classes_table():
+    columns = ["supervised", "supervised+views", "AAE", "AAE+views", "SVC", "LogReg"]
+    uar = _views_means("categories", "uar")
+    lead = _views_lead("categories", "uar")
+    rows = [
+        [
+            name,
+            f"{label} %",
+            *(score(uar[corpus, fraction, m]) for m in columns),
+            points(lead[corpus, fraction]),
+        ]
+        for corpus, name in CORPORA.items()
+        for fraction, label in FRACTIONS.items()
+    ]
+    header = ["corpus", "labels", "supervised", "supervised + views", "AAE"]
+    header += ["AAE + views", "SVC (tuned)", "LogReg (tuned)", "lead of AAE + views"]
+    return _list_table(header, rows)
+
+
 TABLES = {
+    "views-dimensions": _views_dimensions_table,
+    "views-classes": _views_classes_table,
     "threads": _threads_table,
     "pool-dimensions": _pool_dimensions_table,
     "pool-classes": _pool_classes_table,
