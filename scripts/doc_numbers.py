@@ -613,9 +613,11 @@ QUOTED = {
         "cross.classes.svc_margin.min",
         "sequences.fit.{aae_s,supervised_s}",
         "ssl.base.real_time",
+        "views.{ravdess,emodb,nemo}.{10,25,100}.{acc,ccc,uar}",
     ),
     "docs/results.rst": _expand(
         "table:{pool-dimensions,pool-classes,frames}",
+        "table:views-{dimensions,classes}",
         "table:cross-{dimensions,best,classes}",
         "report.classes.{logreg_ahead_of_pool,cells}",
         "report.emodb.{10,25}.pool.uar",
