@@ -121,6 +121,7 @@ def test_without_views_the_folds_are_those_of_before(monkeypatch, tmp_path):
     assert "SupervisedEmotionRegressor+views" not in {f[0] for f in seen["fits"]}
 
 
+@pytest.mark.slow  # extracts the views of 16 recordings, then fits
 def test_compare_and_fit_augment_an_audio_folder(tmp_path, capsys):
     folder = _sample_folder(tmp_path)
     out = tmp_path / "run"
