@@ -124,8 +124,9 @@ def make_model(task, name, seed, params):
     return TASKS[task].aae(**params, random_state=seed)
 
 
-def fit_one(key, params):
-    """Fit one model on one fold; the record of its scores."""
+def fit_one(key, params, n_views=N_VIEWS):
+    """Fit one model on one fold, the models with views on the first
+    ``n_views`` of each file; the record of its scores."""
     tag, task, name, half, fraction, model_name, seed, fold = key
     data = corpus(name)
     originals = np.flatnonzero(data.view == 0)
@@ -135,7 +136,8 @@ def fit_one(key, params):
     labeled = train[_common.labeled_rows(len(train), fraction, [seed, fold])]
     with_views = model_name.endswith("+views")
     files = data.source[labeled if model_name.startswith("supervised") else train]
-    rows = np.flatnonzero(np.isin(data.source, files)) if with_views else None
+    kept = np.isin(data.source, files) & (data.view <= n_views)
+    rows = np.flatnonzero(kept) if with_views else None
     model = make_model(task, model_name, seed, params)
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -163,6 +165,7 @@ def fit_one(key, params):
         n_train=len(train),
         n_labeled=len(labeled),
         n_rows=len(rows),
+        n_views=n_views if with_views else 0,
         epochs=getattr(model, "n_iter_", None),
         # The consistency phase as the fit ran it ("auto" resolved).
         consistency_weight=getattr(net, "consistency_weight", None),
@@ -190,7 +193,7 @@ def run(args):
     for name in args.corpora:  # extracted once, before the workers start
         views_table(name)
     path = RESULTS / f"{args.half}.jsonl"
-    fit = partial(fit_one, params=json.loads(args.params))
+    fit = partial(fit_one, params=json.loads(args.params), n_views=args.views)
     _common.run_pending(path, KEY, fit_keys(args), fit, args.jobs, _common.describe)
 
 
@@ -278,6 +281,9 @@ def main():
     sub = parser.add_subparsers(dest="stage", required=True)
     go = sub.add_parser("run", help="run the fits not yet in the results file")
     _common.add_run_arguments(go, MODELS, CORPORA)
+    go.add_argument(
+        "--views", type=int, default=N_VIEWS, help="views of each file used (2)"
+    )
     go.set_defaults(func=run)
     clock = sub.add_parser("timing", help="fits with and without views, timed")
     clock.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
