@@ -7,7 +7,7 @@ or the mean of its recording's augmented views."""
 import torch
 import torch.nn.functional as F
 
-from ._data import gather_rows, view_members
+from ._data import take_rows, view_members
 from ._views import strong_view
 
 
@@ -69,7 +69,8 @@ class ConsistencyPhase:
         """The mean emotion part of the views ``members`` (positions, -1:
         none) of each row's recording."""
         real = members >= 0
-        code = self.module_(*gather_rows(self.train_tensors_, members[real]))
+        # The dataset's tensors: the encoder's inputs, then the targets.
+        code = self.module_(*take_rows(self.train_tensors_[:-1], members[real]))
         total = code.new_zeros(len(members), self.n_targets)
         owner = torch.nonzero(real)[:, 0]
         total.index_add_(0, owner, code[:, : self.n_targets])

@@ -186,25 +186,16 @@ def view_members(sources):
     return table[codes]
 
 
-def gather_rows(tensors, rows):
-    """The encoder's inputs at ``rows`` of the dataset's ``tensors``;
-    sequences cut to the longest one gathered."""
-    if len(tensors) == 2:
-        return (tensors[0][rows],)
-    lengths = tensors[1][rows]
-    return tensors[0][rows][:, : int(lengths.max())], lengths
-
-
 def cycle(batches):
     """Endless passes over ``batches``, each in a new order."""
     while True:
         yield from batches
 
 
-def labeled_rows(inputs, labeled):
-    """The rows ``labeled`` of the encoder's inputs; sequences are cut again to
+def take_rows(inputs, rows):
+    """The rows ``rows`` of the encoder's inputs; sequences are cut again to
     the longest one kept."""
     if len(inputs) == 1:
-        return (inputs[0][labeled],)
-    frames, lengths = inputs[0][labeled], inputs[1][labeled]
+        return (inputs[0][rows],)
+    frames, lengths = inputs[0][rows], inputs[1][rows]
     return frames[:, : int(lengths.max())], lengths

@@ -21,8 +21,8 @@ from ._data import (
     Batches,
     DivergenceError,
     ccc_loss,
-    labeled_rows,
     masked_mse,
+    take_rows,
 )
 
 
@@ -258,7 +258,7 @@ class SupervisedNet(NeuralNet):
             if not labeled.any():
                 return 0.0
             if not labeled.all():
-                inputs = labeled_rows(inputs, labeled)
+                inputs = take_rows(inputs, labeled)
                 yi = yi[labeled]
         pred = self.module_(*inputs)[:, : self.n_targets]
         loss = self.supervised_loss(pred, yi, complete)

@@ -12,6 +12,7 @@ from .._training import resolve_device
 from ._corpora import BUNDLED
 from ._io import _plural, _UsageError
 from ._pool import _check_pool_sources
+from ._views import _n_views
 
 
 def _check_device(device):
@@ -73,8 +74,7 @@ def _check_views(args, data, option="--data"):
     """Errors of the views of ``data`` (a ``_compare_data`` Bunch): a test
     corpus holds recordings as read; ``--augment`` on a table needs the table's
     own views."""
-    view = getattr(data, "view", None)
-    n_views = 0 if view is None else int(np.max(view))
+    n_views = _n_views(data)
     if option != "--data":
         if n_views:
             raise ValueError(

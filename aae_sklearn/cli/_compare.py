@@ -192,8 +192,11 @@ def _cross_validate(
         elif views:  # the other models learn from the recordings as read
             rows = rows[original[train][rows]]
         args = (X_train, y[train], rows, groups[train], X_test)
-        kwargs = {"adapt": adapt, "X_pool": X_pool if name == aae else None}
-        kwargs["sources"] = sources
+        kwargs = {
+            "adapt": adapt,
+            "X_pool": X_pool if name == aae else None,
+            "sources": sources,
+        }
         if timed:
             return delayed(timed_fit)(_fit_one, models[name], *args, **kwargs)
         shown = (fraction, fold, name) == first

@@ -49,8 +49,8 @@ def _heading(args, data, pool=None):
         train, test = data.corpus[0], data.corpus[-1]
         adapted = f", adapted to {test}'s speech (unlabeled)" if args.adapt else ""
         heading = f"trained on {train}, tested on {test}{adapted}, {scaling}"
-    if _n_views(data):
-        views = _n_views(data)
+    views = _n_views(data)
+    if views:
         heading += (
             f"; the networks also trained on {views} perturbed "
             f"view{'s' * (views > 1)} of each training file"
