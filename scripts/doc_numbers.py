@@ -85,19 +85,13 @@ def _views(half):
 def _views_means(task, metric):
     """Mean ``metric`` by (corpus, fraction, model), report half of the views
     study."""
-    frame = _views("report")
-    return _means(frame[frame.task == task], ["corpus", "fraction", "model"], metric)
+    return _model_means(_views("report"), task, metric)
 
 
 def _views_lead(task, metric, model="AAE+views", over="supervised+views"):
-    """Per seed, ``model``'s mean over folds minus ``over``'s, report half of
-    the views study; by corpus and fraction, the mean over seeds."""
-    frame = _views("report")
-    per_seed = _per_seed(
-        frame[frame.task == task], ["corpus", "fraction", "model"], metric
-    ).unstack("model")
-    lead = (per_seed[model] - per_seed[over]).dropna()
-    return lead.groupby(["corpus", "fraction"]).mean()
+    """``model``'s lead over ``over``, report half of the views study; by
+    corpus and fraction, the mean over seeds."""
+    return _model_lead(_views("report"), task, metric, model, over)["mean"]
 
 
 def _per_seed(frame, cell, metric):
@@ -110,21 +104,32 @@ def _means(frame, cell, metric):
     return _per_seed(frame, cell, metric).groupby(cell).mean()
 
 
-def _pool_means(half, task, metric):
-    """Mean ``metric`` by (corpus, fraction, model) of a half of the pool study."""
-    frame = _pool(half)
+def _model_means(frame, task, metric):
+    """Mean ``metric`` by (corpus, fraction, model) of the records ``frame``
+    of ``task``."""
     return _means(frame[frame.task == task], ["corpus", "fraction", "model"], metric)
 
 
-def _pool_lead(half, task, metric, model, over="supervised"):
-    """Per seed, ``model``'s mean over folds minus ``over``'s; by corpus and
-    fraction, the mean and the standard deviation over seeds."""
-    frame = _pool(half)
+def _model_lead(frame, task, metric, model, over):
+    """Per seed, ``model``'s mean over folds minus ``over``'s, in the records
+    ``frame`` of ``task``; by corpus and fraction, the mean and the standard
+    deviation over seeds."""
     per_seed = _per_seed(
         frame[frame.task == task], ["corpus", "fraction", "model"], metric
     ).unstack("model")
     lead = (per_seed[model] - per_seed[over]).dropna()
     return lead.groupby(["corpus", "fraction"]).agg(["mean", "std"])
+
+
+def _pool_means(half, task, metric):
+    """Mean ``metric`` by (corpus, fraction, model) of a half of the pool study."""
+    return _model_means(_pool(half), task, metric)
+
+
+def _pool_lead(half, task, metric, model, over="supervised"):
+    """``model``'s lead over ``over`` in a half of the pool study; by corpus
+    and fraction, the mean and the standard deviation over seeds."""
+    return _model_lead(_pool(half), task, metric, model, over)
 
 
 @cache
@@ -382,12 +387,12 @@ def _list_table(header, rows):
     return "\n".join(lines)
 
 
-def _pool_dimensions_table():
-    columns = ["supervised", "AAE", "AAE:pool", "SVR"]
-    accuracy = _pool_means("report", "dimensions", "valence_accuracy")
-    mean_ccc = _pool_means("report", "dimensions", "ccc_mean")
-    lead_acc = _pool_lead("report", "dimensions", "valence_accuracy", "AAE:pool")
-    lead_ccc = _pool_lead("report", "dimensions", "ccc_mean", "AAE:pool")
+def _dimension_rows(columns, means, leads):
+    """The rows of a table of dimensions: per corpus and share of labels, the
+    valence accuracy / mean CCC of each model of ``columns`` (``means``: the
+    two by (corpus, fraction, model)) and a lead in points of each (``leads``:
+    the two by (corpus, fraction))."""
+    (accuracy, mean_ccc), (lead_acc, lead_ccc) = means, leads
     rows = []
     for corpus, name in CORPORA.items():
         for fraction, label in FRACTIONS.items():
@@ -397,10 +402,19 @@ def _pool_dimensions_table():
                 for m in columns
             ]
             lead = (
-                f"{points(lead_acc.loc[(corpus, fraction), 'mean'])} / "
-                f"{points(lead_ccc.loc[(corpus, fraction), 'mean'])}"
+                f"{points(lead_acc[corpus, fraction])} / "
+                f"{points(lead_ccc[corpus, fraction])}"
             )
             rows.append([name, f"{label} %", *cells, lead])
+    return rows
+
+
+def _pool_dimensions_table():
+    columns = ["supervised", "AAE", "AAE:pool", "SVR"]
+    metrics = ("valence_accuracy", "ccc_mean")
+    means = [_pool_means("report", "dimensions", m) for m in metrics]
+    leads = [_pool_lead("report", "dimensions", m, "AAE:pool")["mean"] for m in metrics]
+    rows = _dimension_rows(columns, means, leads)
     header = ["corpus", "labels", "supervised", "AAE", "AAE + pool", "SVR (tuned)"]
     return _list_table([*header, "lead of AAE + pool"], rows)
 
@@ -515,23 +529,10 @@ def _threads_table():
 
 def _views_dimensions_table():
     columns = ["supervised", "supervised+views", "AAE", "AAE+views"]
-    accuracy = _views_means("dimensions", "valence_accuracy")
-    mean_ccc = _views_means("dimensions", "ccc_mean")
-    lead_acc = _views_lead("dimensions", "valence_accuracy")
-    lead_ccc = _views_lead("dimensions", "ccc_mean")
-    rows = []
-    for corpus, name in CORPORA.items():
-        for fraction, label in FRACTIONS.items():
-            cells = [
-                f"{score(accuracy[corpus, fraction, m])} / "
-                f"{score(mean_ccc[corpus, fraction, m])}"
-                for m in columns
-            ]
-            lead = (
-                f"{points(lead_acc[corpus, fraction])} / "
-                f"{points(lead_ccc[corpus, fraction])}"
-            )
-            rows.append([name, f"{label} %", *cells, lead])
+    metrics = ("valence_accuracy", "ccc_mean")
+    means = [_views_means("dimensions", m) for m in metrics]
+    leads = [_views_lead("dimensions", m) for m in metrics]
+    rows = _dimension_rows(columns, means, leads)
     header = ["corpus", "labels", "supervised", "supervised + views", "AAE"]
     return _list_table([*header, "AAE + views", "lead of AAE + views"], rows)
 
