@@ -44,7 +44,7 @@ import subprocess
 import sys
 import time
 import warnings
-from functools import partial
+from functools import cache, partial
 from itertools import product
 from pathlib import Path
 
@@ -95,6 +95,7 @@ def views_table(name):
     return pd.read_parquet(path)
 
 
+@cache  # once per process: every fit of a worker reads the same tables
 def corpus(name):
     """Features (each speaker standardised on their recordings as read),
     targets, classes, speakers, recordings and views, one row per view."""
@@ -178,8 +179,8 @@ def fit_one(key, params, n_views=N_VIEWS):
 def fit_keys(args):
     """Every fit of the study ``args`` asks for, corpus by corpus."""
     for name in args.corpora:
-        originals = corpus(name).view == 0
-        groups = corpus(name).groups[originals]
+        data = corpus(name)
+        groups = data.groups[data.view == 0]
         folds = range(len(_common.half_folds(name, args.half, groups)))
         models = args.models or MODELS[args.task]
         for fraction, seed, model, fold in product(
